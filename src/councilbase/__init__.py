@@ -1,0 +1,3 @@
+"""councilbase: the UN Security Council's meeting records as a structured database."""
+
+__version__ = "0.1.0"

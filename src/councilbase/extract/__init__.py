@@ -1,0 +1,1 @@
+"""The extract stage: states, organisations, references and people from parsed records."""

@@ -1,0 +1,233 @@
+"""The domain of a Security Council record, as plain dataclasses, and its JSON form.
+
+The JSON form (``councilbase.record/1``) is derived here and nowhere else:
+:func:`record_to_json` and :func:`record_from_json` are exact inverses.
+The schema is documented in ``schemas/record.schema.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SCHEMA = "councilbase.record/1"
+
+Role = Literal["president", "member", "invited_state", "un_official", "briefer", "unknown"]
+ROLES: tuple[str, ...] = (
+    "president",
+    "member",
+    "invited_state",
+    "un_official",
+    "briefer",
+    "unknown",
+)
+
+
+@dataclass
+class Member:
+    """A member of the Council present at the meeting and its representative."""
+
+    country: str
+    representative: str
+    presiding: bool = False
+    """The member holds the presidency (the cover page names it apart, as President)."""
+
+
+@dataclass
+class President:
+    """The President named on the cover page (several names when the chair changed hands)."""
+
+    name: str
+    country: str | None
+
+
+@dataclass
+class AgendaItem:
+    """One item of the agenda: its title, the sub-lines under it, and the symbols they cite."""
+
+    title: str
+    sub_items: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LanguageChange:
+    """A mid-speech "(spoke in X)": from paragraph ``paragraph`` on, the speaker used ``language``."""
+
+    paragraph: int
+    language: str
+
+
+@dataclass
+class Speech:
+    """One speech: who spoke, in what capacity and language, and what they said."""
+
+    speaker_line: str
+    title: str | None
+    name: str | None
+    affiliation: str | None
+    role: str
+    language: str | None
+    text: list[str]
+    pages: list[int] = field(default_factory=list)
+    language_changes: list[LanguageChange] = field(default_factory=list)
+    source_file: str | None = None
+    repairs: dict[str, int] | None = None
+    kind: Literal["speech"] = "speech"
+
+
+@dataclass
+class Procedure:
+    """A procedural passage: called to order, agenda adopted, invitation, suspended, rose, ..."""
+
+    type: str
+    text: str
+    time: str | None = None
+    rule: int | None = None
+    pages: list[int] = field(default_factory=list)
+    kind: Literal["procedure"] = "procedure"
+
+
+@dataclass
+class VotePassage:
+    """A recorded vote as printed: the method and the In favour / Against / Abstaining lists."""
+
+    text: str
+    method: str | None = None
+    in_favour: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+    abstaining: list[str] = field(default_factory=list)
+    not_participating: list[str] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    kind: Literal["vote"] = "vote"
+
+
+@dataclass
+class Heading:
+    """A heading in the body: "Adoption of the agenda" or the title of an agenda item."""
+
+    text: str
+    agenda_item: int | None = None
+    pages: list[int] = field(default_factory=list)
+    kind: Literal["heading"] = "heading"
+
+
+Item = Speech | Procedure | VotePassage | Heading
+
+
+@dataclass
+class Source:
+    """Where a record came from."""
+
+    path: str
+    format: str
+    sha256: str | None = None
+    pages: int | None = None
+    files: list[str] = field(default_factory=list)
+    parser_version: str = ""
+
+
+@dataclass
+class Record:
+    """One meeting record (or one resumption of a meeting), its cover page and its body."""
+
+    symbol: str | None
+    meeting_number: int | None
+    resumption: int | None
+    session: str | None = None
+    session_number: int | None = None
+    year: int | None = None
+    date: str | None = None
+    time: str | None = None
+    place: str | None = None
+    president: President | None = None
+    members: list[Member] = field(default_factory=list)
+    agenda: list[AgendaItem] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    source: Source | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def speeches(self) -> list[Speech]:
+        """The speeches among the items, in order."""
+        return [item for item in self.items if isinstance(item, Speech)]
+
+
+def record_to_json(record: Record) -> dict[str, Any]:
+    """The ``councilbase.record/1`` JSON form of a record."""
+    items: list[dict[str, Any]] = []
+    speeches: list[dict[str, Any]] = []
+    for order, item in enumerate(record.items):
+        if isinstance(item, Speech):
+            data = asdict(item)
+            data.pop("kind")
+            data["item"] = order
+            items.append({"kind": "speech", "speech": len(speeches)})
+            speeches.append(data)
+        else:
+            items.append(asdict(item))
+    return {
+        "schema": SCHEMA,
+        "symbol": record.symbol,
+        "meeting_number": record.meeting_number,
+        "resumption": record.resumption,
+        "session": record.session,
+        "session_number": record.session_number,
+        "year": record.year,
+        "date": record.date,
+        "time": record.time,
+        "place": record.place,
+        "president": asdict(record.president) if record.president else None,
+        "members": [asdict(m) for m in record.members],
+        "agenda": [asdict(a) for a in record.agenda],
+        "items": items,
+        "speeches": speeches,
+        "source": asdict(record.source) if record.source else None,
+        "warnings": list(record.warnings),
+    }
+
+
+def _speech_from_json(data: dict[str, Any]) -> Speech:
+    fields = {k: v for k, v in data.items() if k != "item"}
+    fields["language_changes"] = [LanguageChange(**c) for c in fields.get("language_changes", [])]
+    return Speech(**fields)
+
+
+def record_from_json(data: dict[str, Any]) -> Record:
+    """Rebuild a record from its JSON form; the inverse of :func:`record_to_json`."""
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"not a {SCHEMA} document (schema is {data.get('schema')!r})")
+    speeches = [_speech_from_json(s) for s in data["speeches"]]
+    items: list[Item] = []
+    for raw in data["items"]:
+        kind = raw["kind"]
+        fields = {k: v for k, v in raw.items() if k != "kind"}
+        if kind == "speech":
+            items.append(speeches[raw["speech"]])
+        elif kind == "procedure":
+            items.append(Procedure(**fields))
+        elif kind == "vote":
+            items.append(VotePassage(**fields))
+        elif kind == "heading":
+            items.append(Heading(**fields))
+        else:
+            raise ValueError(f"unknown item kind {kind!r}")
+    president = data.get("president")
+    source = data.get("source")
+    return Record(
+        symbol=data["symbol"],
+        meeting_number=data["meeting_number"],
+        resumption=data["resumption"],
+        session=data.get("session"),
+        session_number=data.get("session_number"),
+        year=data.get("year"),
+        date=data.get("date"),
+        time=data.get("time"),
+        place=data.get("place"),
+        president=President(**president) if president else None,
+        members=[Member(**m) for m in data.get("members", [])],
+        agenda=[AgendaItem(**a) for a in data.get("agenda", [])],
+        items=items,
+        source=Source(**source) if source else None,
+        warnings=list(data.get("warnings", [])),
+    )

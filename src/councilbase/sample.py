@@ -1,0 +1,82 @@
+"""Where the sample records are, and a small synthetic record for machines without them.
+
+The synthetic record is written by this module in the Council's format (a text record
+with form feeds between pages). It is marked SYNTHETIC on its cover and in its speeches:
+it is not a real meeting.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SYNTHETIC_RECORD = """\
+United Nations S/PV.9999
+Security Council
+SYNTHETIC SAMPLE - NOT A REAL RECORD
+Eightieth year
+9999th meeting
+Monday, 5 January 2026, 10 a.m.
+New York
+President: Mr. Example. . . . . . . . . . . . . . . . . . (Denmark)
+Members: China. . . . . . . . . . . . . . . . . . . . . Mr. Sample
+France. . . . . . . . . . . . . . . . . . . . . Ms. Placeholder
+Russian Federation. . . . . . . . . . . . . . . . Mr. Specimen
+United Kingdom of Great Britain and Northern Ireland . . Ms. Model
+United States of America. . . . . . . . . . . . . . Mr. Instance
+Agenda
+The situation in the synthetic region
+Report of the Secretary-General on the synthetic region (S/2026/1)
+This record contains the text of speeches delivered in English and of the translation of
+speeches delivered in other languages.
+26-00001 (E)
+*2600001*
+\fS/PV.9999 The situation in the synthetic region 05/01/2026
+The meeting was called to order at 10.05 a.m.
+Adoption of the agenda
+The agenda was adopted.
+The situation in the synthetic region
+The President: This is a synthetic record written by councilbase to show its format.
+In accordance with rule 39 of the Council's provisional rules of procedure, I invite
+Ms. Jane Doe, Special Representative of the Secretary-General for the synthetic region,
+to participate in this meeting.
+Ms. Doe: I thank the Council. This synthetic briefing mentions resolution 2504 (2020)
+and the cross-border mechanism, for the demonstration only.
+Mr. Sample (China) (spoke in Chinese): China supports the synthetic draft resolution
+before the Council.
+The President: I shall now put the draft resolution to the vote.
+A vote was taken by show of hands.
+In favour:
+China, Denmark, France, Russian Federation, United Kingdom of Great Britain and
+Northern Ireland, United States of America
+Against:
+None
+Abstaining:
+None
+The President: The draft resolution received 6 votes in favour. The draft resolution
+has been adopted.
+The meeting rose at 10.40 a.m.
+26-00001 2/2
+"""
+
+
+def records_dir() -> Path | None:
+    """The real records: ``$COUNCILBASE_RECORDS``, else ``../shared/records`` from the
+    project root or the working folder; None when neither exists.
+    """
+    env = os.environ.get("COUNCILBASE_RECORDS")
+    if env:
+        return Path(env) if Path(env).is_dir() else None
+    candidates = [
+        Path.cwd() / ".." / "shared" / "records",
+        Path(__file__).resolve().parents[2] / ".." / "shared" / "records",
+    ]
+    return next((c.resolve() for c in candidates if c.is_dir()), None)
+
+
+def write_synthetic(folder: Path) -> Path:
+    """Write the synthetic sample record into a folder and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "SYNTHETIC_S_PV.9999.txt"
+    path.write_text(SYNTHETIC_RECORD, encoding="utf-8")
+    return path
