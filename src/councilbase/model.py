@@ -231,3 +231,13 @@ def record_from_json(data: dict[str, Any]) -> Record:
         source=Source(**source) if source else None,
         warnings=list(data.get("warnings", [])),
     )
+
+
+def record_schema() -> dict[str, Any]:
+    """The JSON Schema of ``councilbase.record/1`` (``schemas/record.schema.json``)."""
+    import json
+    from importlib import resources
+
+    text = resources.files("councilbase").joinpath("schemas/record.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema

@@ -71,7 +71,7 @@ def _invitees(record: Record) -> dict[str, str]:
     for item in record.items:
         if isinstance(item, Procedure) and item.type == "invitation":
             for match in _INVITEE.finditer(item.text):
-                function = re.sub(r"\s+", " ", match.group("function")).strip()
+                function = re.sub(r"\s+", " ", match.group("function")).strip().rstrip(",")
                 surname = match.group("name").split()[-1]
                 found.setdefault(surname, function)
     return found

@@ -70,6 +70,7 @@ _SPEAKER = re.compile(
 _LANGUAGE_ONLY = re.compile(rf"^\s*{_LANG}\s*$")
 _LANGUAGE_INLINE = re.compile(rf"\s*{_LANG}\s*")
 _DOUBLE_PAREN = re.compile(r"\(\s+\(")
+_SPOKE_IN = re.compile(r"\s*(?:spoke|speaks)\s+in\s*(?P<lang>[A-Z][a-z]+)\s*", re.IGNORECASE)
 
 UN_FUNCTION_WORDS = re.compile(
     r"Secretary-General|Under-Secretary|Assistant Secretary|Special Representative|Special Envoy|"
@@ -121,8 +122,10 @@ def match_speaker(text: str) -> SpeakerLine | None:
         if not _plausible_name(name):
             return None
     affiliation = match.group("aff")
-    if affiliation and re.fullmatch(r"\s*spoke\s+in.*", affiliation, re.IGNORECASE):
+    language = match.group("lang")
+    if affiliation and (spoke := _SPOKE_IN.fullmatch(affiliation)):
         affiliation = None
+        language = language or spoke.group("lang")
     line = re.sub(r"\s+", " ", head[: match.end()].strip())
     rest = head[match.end() :] + text[300:]
     if match.group("func"):
@@ -134,7 +137,7 @@ def match_speaker(text: str) -> SpeakerLine | None:
         title=title,
         name=name,
         affiliation=re.sub(r"\s+", " ", affiliation).strip() if affiliation else None,
-        language=match.group("lang"),
+        language=language,
         rest=rest,
     )
 

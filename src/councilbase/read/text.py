@@ -18,12 +18,22 @@ from councilbase.errors import RecordError
 from councilbase.read.layout import Document, Paragraph
 from councilbase.read.lines import Line
 
+_SPEAKER_START = re.compile(
+    r"^(?:Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Dr\.|The President|The Secretary-General|"
+    r"The Deputy Secretary-General|Archbishop|Sheikh|Prince|Princess)(?=[\s(:])[^:]{0,160}:(?:\s|$)"
+)
 _STARTS_ITEM = re.compile(
-    r"^(?:(?:Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Dr\.|The President|The Secretary-General|"
-    r"The Deputy Secretary-General|Archbishop|Sheikh|Prince|Princess)\b[^:]{0,160}:\s"
-    r"|The meeting (?:was|rose|resumed)|The agenda was adopted|A (?:recorded )?vote was taken|"
+    r"^(?:The meeting (?:was|rose|resumed)|The agenda was adopted|A (?:recorded )?vote was taken|"
     r"In favour:|Against:|Abstaining:|Adoption of the agenda$)"
 )
+
+
+def _starts_item(line: str, following: str) -> bool:
+    """A line that starts a speech (its speaker line may run onto the next line) or a
+    procedural passage."""
+    if _STARTS_ITEM.match(line) or _SPEAKER_START.match(line):
+        return True
+    return ":" not in line and bool(_SPEAKER_START.match(f"{line} {following}"))
 
 
 def decode(path: str, data: bytes) -> str:
@@ -118,8 +128,9 @@ def text_document(path: str, text: str) -> Document:
         parts.clear()
         pages_of.clear()
 
-    for number, line in body:
-        if _STARTS_ITEM.match(line):
+    for index, (number, line) in enumerate(body):
+        following = body[index + 1][1] if index + 1 < len(body) else ""
+        if _starts_item(line, following):
             flush()
         hyphen = len(line) > 1 and line.endswith("-") and line[-2].isalpha()
         parts.append((line[:-1] if hyphen else line, hyphen))

@@ -1,0 +1,71 @@
+"""Shared fixtures: the real records in ../shared/records (or $COUNCILBASE_RECORDS).
+
+On CI (CI=true) the records are always present, so a test that needs them fails when
+they are missing instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from councilbase.model import Record
+from councilbase.parse import parse_pdf
+from councilbase.sample import records_dir
+
+
+def _need(what: str) -> None:
+    message = f"{what} is not available"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (required on CI)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def records() -> Path:
+    """The folder of real records."""
+    folder = records_dir()
+    if folder is None:
+        _need("../shared/records")
+    assert folder is not None
+    return folder
+
+
+@pytest.fixture(scope="session")
+def pdf_dir(records: Path) -> Path:
+    return records / "pdf"
+
+
+@pytest.fixture(scope="session")
+def speeches_dir(records: Path) -> Path:
+    return records / "speeches"
+
+
+@pytest.fixture(scope="session")
+def r8700(pdf_dir: Path) -> Record:
+    """S/PV.8700, parsed once for the session."""
+    return parse_pdf(pdf_dir / "S_PV.8700_E.pdf")
+
+
+@pytest.fixture(scope="session")
+def tool() -> object:
+    """Find a command-line tool or skip (fail on CI)."""
+
+    def find(name: str) -> str:
+        path = shutil.which(name)
+        if path is None:
+            _need(name)
+        assert path is not None
+        return path
+
+    return find
+
+
+def run_pdftotext(pdftotext: str, pdf: Path, out: Path) -> Path:
+    """Turn a PDF into a text record with pdftotext (form feeds between pages)."""
+    subprocess.run([pdftotext, str(pdf), str(out)], check=True)
+    return out

@@ -1,0 +1,84 @@
+"""The JSON form (schema-valid, lossless) and the command line, through its test runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from councilbase.cli import app
+from councilbase.model import Record, record_from_json, record_schema, record_to_json
+from councilbase.parse import parse_pdf
+
+runner = CliRunner()
+
+
+def validate(doc: dict[str, Any]) -> None:
+    jsonschema.Draft202012Validator(record_schema()).validate(doc)
+
+
+def test_every_pdf_record_validates_and_round_trips(pdf_dir: Path) -> None:
+    for pdf in sorted(pdf_dir.glob("*.pdf")):
+        record = parse_pdf(pdf)
+        doc = record_to_json(record)
+        validate(doc)
+        again = record_to_json(record_from_json(json.loads(json.dumps(doc))))
+        assert again == doc, pdf.name
+
+
+def test_speech_items_point_into_speeches(r8700: Record) -> None:
+    doc = record_to_json(r8700)
+    for index, item in enumerate(doc["items"]):
+        if item["kind"] == "speech":
+            assert doc["speeches"][item["speech"]]["item"] == index
+    assert doc["schema"] == "councilbase.record/1"
+
+
+def test_cli_parse_json(pdf_dir: Path) -> None:
+    result = runner.invoke(app, ["parse", str(pdf_dir / "S_PV.8700_E.pdf"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    validate(doc)
+    assert doc["symbol"] == "S/PV.8700"
+    assert len(doc["speeches"]) == 23
+
+
+def test_cli_parse_text_format(pdf_dir: Path) -> None:
+    result = runner.invoke(app, ["parse", str(pdf_dir / "S_PV.8700_E.pdf"), "-f", "text"])
+    assert result.exit_code == 0
+    assert (
+        "Mr. Nebenzia (Russian Federation) (spoke in Russian): [Russian] <member>" in result.stdout
+    )
+    assert "In favour: China, Russian Federation, Viet Nam" in result.stdout
+
+
+def test_cli_parse_glob_gives_an_array(pdf_dir: Path) -> None:
+    result = runner.invoke(app, ["parse", str(pdf_dir / "S_PV.8706*.pdf")])
+    assert result.exit_code == 0
+    docs = json.loads(result.stdout)
+    assert [d["symbol"] for d in docs] == ["S/PV.8706 (Resumption 1)", "S/PV.8706"]
+
+
+@pytest.mark.parametrize("command", ["parse", "demo", "version"])
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert len(result.stdout.strip()) > 40
+
+
+def test_all_commands_have_docstrings() -> None:
+    for command in app.registered_commands:
+        assert command.callback is not None and command.callback.__doc__, command.name
+
+
+def test_demo_with_synthetic_sample(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COUNCILBASE_RECORDS", str(tmp_path / "nowhere"))
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "SYNTHETIC" in result.stdout
+    assert "S/PV.9999" in result.stdout
+    assert "Ms. Doe: <un_official>" in result.stdout
