@@ -81,9 +81,12 @@ _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u202f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_DROP = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x200B, 0xFFFE, 0xFFFF])
+
+
 def normalize_space(text: str) -> str:
-    """Collapse runs of spaces and drop control characters."""
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    """Collapse runs of whitespace into one space and drop control characters."""
+    return " ".join(text.translate(_DROP).split())
 
 
 # --- vocabulary -----------------------------------------------------------------------
@@ -306,13 +309,14 @@ def join_lines(parts: list[tuple[str, bool]], seen: Counter[str] | None, prefer_
 _CORPUS_SYMBOL = r"S/PV\.\d+(?:\s*\(\s*Resumption\s*\d+\s*\))?"
 _CORPUS_DATE = r"\d{2}/\d{2}/\d{4}"
 _HEADER_DATE_FIRST = re.compile(
-    rf"\s*{_CORPUS_DATE}\s+(?P<title>[A-Z][^\n]{{3,160}}?)\s+{_CORPUS_SYMBOL}(?![\w)])"
+    rf"{_CORPUS_DATE}\s+(?P<title>[A-Z][^\n]{{3,160}}?)\s+{_CORPUS_SYMBOL}(?![\w)])"
 )
 _HEADER_SYMBOL_FIRST = re.compile(
-    rf"(?<![(\w])\s*{_CORPUS_SYMBOL}\s+(?P<title>[A-Z][^\n]{{3,160}}?)\s+{_CORPUS_DATE}(?!\d)"
+    rf"S(?<![(\w]S)(?<!\(see S)(?<!see S){_CORPUS_SYMBOL[1:]}\s+(?P<title>[A-Z][^\n]{{3,160}}?)\s+{_CORPUS_DATE}(?!\d)"
 )
-_TITLE_THEN_SYMBOL = re.compile(rf"(?<!\bsee)(?<!\(see)\s+(?P<symbol>{_CORPUS_SYMBOL})(?![\w)])")
-_CORPUS_JOB = re.compile(r"(?<![\w/.-])\d{2}-\d{5}(?:\s*\([A-Z]\))?(?![\w/-])")
+_TITLE_THEN_SYMBOL = re.compile(rf"(?P<symbol>S(?<=\sS)(?<!see S){_CORPUS_SYMBOL[1:]})(?![\w)])")
+_JOB_HINT = re.compile(r"\d\d-\d{5}")
+_CORPUS_JOB = re.compile(r"\b\d{2}-\d{5}\b(?:\s*\([A-Z]\))?(?![\w/-])")
 KNOWN_TITLE_STARTS = (
     "The situation", "Maintenance of international peace", "Threats to international peace",
     "Peace and security in Africa", "Peace consolidation", "Children and armed conflict",
@@ -341,6 +345,8 @@ def learn_running_titles(texts: Iterable[str]) -> set[str]:
     """Running titles that recur before a meeting symbol (or between date and symbol)."""
     found: Counter[str] = Counter()
     for text in texts:
+        if "S/PV" not in text:
+            continue
         for match in _HEADER_DATE_FIRST.finditer(text):
             found[match.group("title").strip()] += 2
         for match in _HEADER_SYMBOL_FIRST.finditer(text):
@@ -355,6 +361,11 @@ def remove_corpus_headers(text: str, titles: Iterable[str] = ()) -> tuple[str, i
     """
     titles = set(titles)
     removed = 0
+    if "S/PV" not in text:
+        if not _JOB_HINT.search(text):
+            return text, 0
+        text, jobs = _CORPUS_JOB.subn(" ", text)
+        return (_SPACES.sub(" ", text).strip() if jobs else text), jobs
 
     def drop(_match: re.Match[str]) -> str:
         nonlocal removed
@@ -366,11 +377,11 @@ def remove_corpus_headers(text: str, titles: Iterable[str] = ()) -> tuple[str, i
     out: list[str] = []
     last = 0
     for match in _TITLE_THEN_SYMBOL.finditer(text):
-        before = text[last : match.start()]
-        cut = _cut_title(before[-200:], titles)
+        window_start = max(last, match.start() - 200)
+        cut = _cut_title(text[window_start : match.start()].rstrip(), titles)
         if cut is None:
             continue
-        cut_at = match.start() - len(before[-200:]) + cut
+        cut_at = window_start + cut
         out.append(text[last:cut_at])
         out.append(" ")
         last = match.end()
@@ -381,7 +392,11 @@ def remove_corpus_headers(text: str, titles: Iterable[str] = ()) -> tuple[str, i
     return _SPACES.sub(" ", text).strip(), removed + jobs
 
 
-_GLUED = re.compile(r"(?<![\w'’\-])(?P<left>[a-z]+)(?P<right>[A-Z][a-z]+|[A-Z]{2,}\b)")
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
+_GLUED = re.compile(
+    r"\b(?P<left>[a-z]++|The|In|Of|To|And|For|On|At|By|With|As|From|We|It|This)"
+    r"(?P<right>[A-Z][a-z]+|[A-Z]{2,}\b)"
+)
 FUNCTION_WORDS = frozenset(
     [
         "a",
@@ -449,6 +464,8 @@ FUNCTION_WORDS = frozenset(
         "such",
         "per",
         "via",
+        "we",
+        "it",
     ]
 )
 
@@ -490,11 +507,18 @@ def split_glued(text: str) -> tuple[str, int]:
     Returns the text and the number of splits.
     """
     count = 0
+    if not _LOWER_UPPER.search(text):
+        return text, 0
 
     def fix(match: re.Match[str]) -> str:
         nonlocal count
         left, right = match.group("left"), match.group("right")
-        left_known = left in FUNCTION_WORDS or (len(left) > 1 and word_frequency(left) >= 1000)
+        start = match.start()
+        if start and text[start - 1] in "'’-":
+            return match.group()
+        left_known = left.lower() in FUNCTION_WORDS or (
+            left.islower() and len(left) > 1 and word_frequency(left) >= 1000
+        )
         if left_known and _known_capitalised(right):
             count += 1
             return f"{left} {right}"
@@ -503,7 +527,7 @@ def split_glued(text: str) -> tuple[str, int]:
     return _GLUED.sub(fix, text), count
 
 
-_WRAPPED_DASH = re.compile(r"(?<=\w) - (?=\w)")
+_WRAPPED_DASH = re.compile(r" (?<=\w )- (?=\w)")
 
 
 def unwrap_lines(text: str, seen: Counter[str] | None = None) -> tuple[list[str], dict[str, int]]:
@@ -544,4 +568,6 @@ def unwrap_lines(text: str, seen: Counter[str] | None = None) -> tuple[list[str]
 
 def repair_dashes(text: str) -> tuple[str, int]:
     """`` - `` between words, as the older corpora write a dash, -> `` — ``."""
-    return _WRAPPED_DASH.sub(" — ", text), len(_WRAPPED_DASH.findall(text))
+    if " - " not in text:
+        return text, 0
+    return _WRAPPED_DASH.subn(" — ", text)

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 from councilbase import __version__
@@ -20,13 +19,6 @@ from councilbase.read.pdf import read_pdf
 from councilbase.read.text import read_text_file, text_document
 
 PARSER_VERSION = f"councilbase {__version__}"
-
-_INVITEE = re.compile(
-    r"(?P<title>Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Dr\.|Lord|Lady|Baroness|Archbishop|Sheikh|Prince)"
-    r"\s+(?P<name>[A-Z][^,;:()]{1,60}?),\s+(?P<function>[^;]{5,250}?)"
-    r"(?=,\s+(?:and\s+)?(?:Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Dr\.)|;|\s+to (?:participate|brief)|"
-    r",?\s+and\s+(?:Mr\.|Mrs\.|Ms\.)|\.\s|\.$)"
-)
 
 
 def document_record(document: Document, sha256: str | None = None) -> Record:
@@ -65,25 +57,17 @@ def document_record(document: Document, sha256: str | None = None) -> Record:
     return record
 
 
-def _invitees(record: Record) -> dict[str, str]:
-    """Surname -> function, from the President's invitations under rule 39."""
-    found: dict[str, str] = {}
-    for item in record.items:
-        if isinstance(item, Procedure) and item.type == "invitation":
-            for match in _INVITEE.finditer(item.text):
-                function = re.sub(r"\s+", " ", match.group("function")).strip().rstrip(",")
-                surname = match.group("name").split()[-1]
-                found.setdefault(surname, function)
-    return found
-
-
 def assign_roles(record: Record) -> None:
     """Give every speech its role, and an affiliation where the record itself supplies one:
     the President's country, a member's country from the cover page, an invited briefer's
     function from the President's invitation.
     """
     members = [m.country for m in record.members]
-    invitees = _invitees(record)
+    invitees = sp.invitees(
+        item.text
+        for item in record.items
+        if isinstance(item, Procedure) and item.type == "invitation"
+    )
     by_person = {
         m.representative.split()[-1]: m.country for m in record.members if m.representative
     }

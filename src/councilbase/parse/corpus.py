@@ -18,6 +18,7 @@ from councilbase.errors import RecordError
 from councilbase.model import LanguageChange, Record, Source, Speech
 from councilbase.parse import PARSER_VERSION
 from councilbase.parse import speaker as sp
+from councilbase.parse.body import recognise_invitation
 from councilbase.read.speeches import SpeechFile, is_corpus_name, read_speech_file
 
 
@@ -122,6 +123,25 @@ def parse_speech(
     return speech, warnings
 
 
+def resolve_briefers(record: Record) -> None:
+    """Give speakers printed without affiliation (``Mr. Lowcock:``) the function the
+    President's invitation in the same meeting names, and their role from it."""
+    texts = [
+        paragraph
+        for speech in record.speeches
+        if speech.title == "The President"
+        for paragraph in speech.text
+        if recognise_invitation(paragraph) is not None
+    ]
+    functions = sp.invitees(texts)
+    for speech in record.speeches:
+        if speech.affiliation is None and speech.name:
+            function = functions.get(speech.name.split()[-1])
+            if function:
+                speech.affiliation = function
+                speech.role = sp.classify_role(speech.title, function, None, record.year)
+
+
 def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
     """The ``.txt`` files under folders and among the given paths, sorted by name."""
     files: list[Path] = []
@@ -177,6 +197,7 @@ def parse_corpus(paths: Iterable[str | Path]) -> CorpusResult:
             record.warnings.extend(warnings)
         if not record.items:
             continue
+        resolve_briefers(record)
         digest = hashlib.sha256()
         for file in group:
             digest.update(Path(file.path).name.encode() + b"\0" + file.text.encode("utf-8") + b"\0")

@@ -8,6 +8,7 @@ after the colon. Used by the PDF and text parsers and by the speech-corpus reade
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from councilbase import reference
@@ -17,7 +18,9 @@ PERSONAL_TITLES = (
     "Baroness", "Baron", "Archbishop", "Monsignor", "Msgr.", "Cardinal", "Bishop", "Sheikh",
     "Sheikha", "Shaikh", "Prince", "Princess", "King", "Queen", "Judge", "General", "Rev.",
     "Reverend", "Father", "Sister", "Ambassador", "Professor", "Prof.", "Imam", "Rabbi",
-    "Crown Prince", "Emir", "Sultan", "President", "Prime Minister", "Minister",
+    "Crown Prince", "Emir", "Sultan", "President", "Prime Minister", "Minister", "Dato",
+    "Dato'", "Datuk", "Tan Sri", "Dato Sri", "Tun", "Pehin", "Haji", "Hajjah", "Count",
+    "Countess", "Lord Bishop", "Ayatollah", "Mufti", "Patriarch", "Pope", "Grand Duke",
 )  # fmt: skip
 FUNCTION_TITLES = (
     "The President", "The Acting President", "The Secretary-General",
@@ -62,11 +65,12 @@ NAME_PARTICLES = frozenset(
 _TITLE_ALT = "|".join(re.escape(t) for t in sorted(PERSONAL_TITLES, key=len, reverse=True))
 _FUNC_ALT = "|".join(re.escape(t) for t in sorted(FUNCTION_TITLES, key=len, reverse=True))
 _LANG = r"\(\s*(?:spoke|Spoke|speaks)\s+in\s*(?P<lang>[A-Z][a-z]+)\s*\)"
-_AFF = r"\(\s*(?P<aff>(?:[^()]|\([^()]*\))+?)\s*\)"
+_PAREN = r"\(\s*(?:[^()]|\([^()]*\))+?\s*\)"
 _SPEAKER = re.compile(
     rf"^(?:(?P<func>{_FUNC_ALT})|(?P<title>{_TITLE_ALT})\s+(?P<name>[^():;\n]{{1,90}}?))"
-    rf"\s*(?:{_AFF})?\s*(?:{_LANG})?\s*:\s*"
+    rf"(?P<parens>(?:\s*{_PAREN}){{0,3}})\s*:\s*"
 )
+_PAREN_GROUP = re.compile(r"\(\s*(?P<inner>(?:[^()]|\([^()]*\))+?)\s*\)")
 _LANGUAGE_ONLY = re.compile(rf"^\s*{_LANG}\s*$")
 _LANGUAGE_INLINE = re.compile(rf"\s*{_LANG}\s*")
 _DOUBLE_PAREN = re.compile(r"\(\s+\(")
@@ -121,11 +125,15 @@ def match_speaker(text: str) -> SpeakerLine | None:
         name = name.strip()
         if not _plausible_name(name):
             return None
-    affiliation = match.group("aff")
-    language = match.group("lang")
-    if affiliation and (spoke := _SPOKE_IN.fullmatch(affiliation)):
-        affiliation = None
-        language = language or spoke.group("lang")
+    affiliation: str | None = None
+    language: str | None = None
+    for group in _PAREN_GROUP.finditer(match.group("parens")):
+        inner = group.group("inner")
+        spoke = _SPOKE_IN.fullmatch(inner)
+        if spoke:
+            language = language or spoke.group("lang")
+        elif affiliation is None:
+            affiliation = inner
     line = re.sub(r"\s+", " ", head[: match.end()].strip())
     rest = head[match.end() :] + text[300:]
     if match.group("func"):
@@ -150,6 +158,8 @@ def language_change(text: str) -> str | None:
 
 def split_inline_language(text: str) -> tuple[str, str | None]:
     """Take a ``(spoke in X)`` out of a paragraph; the text without it and the language."""
+    if "spoke" not in text and "speaks" not in text and "Spoke" not in text:
+        return text, None
     match = _LANGUAGE_INLINE.search(text)
     if not match:
         return text, None
@@ -193,3 +203,23 @@ def classify_role(
     if UN_FUNCTION_WORDS.search(affiliation):
         return "un_official"
     return "briefer"
+
+
+_INVITEE = re.compile(
+    r"(?P<title>Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Dr\.|Lord|Lady|Baroness|Archbishop|Sheikh|Prince)"
+    r"\s+(?P<name>[A-Z][^,;:()]{1,60}?),\s+(?P<function>[^;]{5,250}?)"
+    r"(?=,\s+(?:and\s+)?(?:Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Dr\.)|;|,?\s+to (?:participate|brief)|"
+    r",?\s+and\s+(?:Mr\.|Mrs\.|Ms\.)|\.\s|\.$)"
+)
+
+
+def invitees(texts: Iterable[str]) -> dict[str, str]:
+    """Surname -> function, from the President's invitations ("I invite Mr. Mark Lowcock,
+    Under-Secretary-General for Humanitarian Affairs ..., to participate").
+    """
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _INVITEE.finditer(text):
+            function = re.sub(r"\s+", " ", match.group("function")).strip().rstrip(",")
+            found.setdefault(match.group("name").split()[-1], function)
+    return found
