@@ -232,14 +232,7 @@ _WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 def word_counts(texts: Iterable[str]) -> Counter[str]:
     """Lower-cased words and hyphenated compounds of a document, as evidence for hyphens."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        for word in _WORDS.findall(text):
-            lowered = word.lower()
-            counts[lowered] += 1
-            if "-" in lowered:
-                counts.update(lowered.split("-"))
-    return counts
+    return Counter(_WORDS.findall("\n".join(texts).lower()))
 
 
 def keep_hyphen(
