@@ -15,18 +15,16 @@ Run: ``.venv/bin/python bench/eval_pdf.py [--records DIR]``
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from common import parser_with_records, records_or_exit
 from councilbase.parse import parse_pdf
 from councilbase.parse.corpus import parse_corpus
-from councilbase.sample import records_dir
 
 _WORD = re.compile(r"[^\W_]+")
 _BASELINE_SPEAKER = re.compile(
@@ -118,13 +116,10 @@ def corpus_symbol(pdf: Path) -> tuple[str, str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=Path, default=records_dir())
+    parser = parser_with_records(__doc__)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    if args.records is None:
-        print("no records: set COUNCILBASE_RECORDS", file=sys.stderr)
-        return 2
+    args.records = records_or_exit(args)
     totals = {"ours": [0, 0, 0, []], "baseline": [0, 0, 0, []]}
     print(f"{'record':28} {'speeches':>8} {'gold':>5} {'P':>6} {'R':>6} {'F1':>6} {'textF1':>7}")
     for pdf in sorted((args.records / "pdf").glob("*.pdf")):

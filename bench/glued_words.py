@@ -19,15 +19,13 @@ Run: ``.venv/bin/python bench/glued_words.py [--records DIR] [--speeches 120]``
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
+from common import parser_with_records, records_or_exit
 from councilbase.parse.corpus import parse_corpus, repair_text
-from councilbase.sample import records_dir
 
 FUNCTION = {"of", "the", "in", "to", "and", "for", "on", "by", "with", "from", "at", "a"}
 NEGATIVES = [
@@ -83,17 +81,14 @@ def f1(text: str, reference: str) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=Path, default=records_dir())
+    parser = parser_with_records(__doc__)
     parser.add_argument("--speeches", type=int, default=120)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--sample-out", type=Path, default=Path(__file__).parent / "glued_sample.tsv"
     )
     args = parser.parse_args()
-    if args.records is None:
-        print("no records: set COUNCILBASE_RECORDS", file=sys.stderr)
-        return 2
+    args.records = records_or_exit(args)
     rng = random.Random(args.seed)
     speeches = [s for r in parse_corpus([args.records / "speeches"]).records for s in r.speeches]
     chosen = rng.sample(speeches, min(args.speeches, len(speeches)))

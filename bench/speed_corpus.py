@@ -6,24 +6,18 @@ Run: ``.venv/bin/python bench/speed_corpus.py [--records DIR]``
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
-from pathlib import Path
 
+from common import parser_with_records, records_or_exit
 from councilbase.parse.corpus import parse_corpus
 from councilbase.read.text import read_text_file
-from councilbase.sample import records_dir
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=Path, default=records_dir())
+    parser = parser_with_records(__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    if args.records is None:
-        print("no records: set COUNCILBASE_RECORDS", file=sys.stderr)
-        return 2
+    args.records = records_or_exit(args)
     files = sorted((args.records / "speeches").glob("*.txt"))
     size = sum(f.stat().st_size for f in files) / 1e6
     parse_corpus(files[:5])  # warm the vocabulary

@@ -8,15 +8,13 @@ Run: ``.venv/bin/python bench/speed_pdf.py [--records DIR] [--repeat 3]``
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from common import parser_with_records, records_or_exit
 from councilbase.parse import parse_pdf
-from councilbase.sample import records_dir
 
 
 def raw_extraction(paths: list[Path]) -> int:
@@ -51,13 +49,10 @@ def best(function: object, paths: list[Path], repeat: int) -> tuple[float, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=Path, default=records_dir())
+    parser = parser_with_records(__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    if args.records is None:
-        print("no records: set COUNCILBASE_RECORDS", file=sys.stderr)
-        return 2
+    args.records = records_or_exit(args)
     paths = sorted((args.records / "pdf").glob("*.pdf"))
     full_parse(paths[:1])  # warm the vocabulary and imports
     raw_time, pages = best(raw_extraction, paths, args.repeat)
