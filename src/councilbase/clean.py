@@ -78,7 +78,6 @@ def has_dot_leader(text: str) -> bool:
 # --- whitespace -----------------------------------------------------------------------
 
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u202f]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 _DROP = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x200B, 0xFFFE, 0xFFFF])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from councilbase import __version__
 from councilbase.errors import RecordError
-from councilbase.model import Procedure, Record, Source, Speech
+from councilbase.model import Procedure, Record, Source
 from councilbase.parse import speaker as sp
 from councilbase.parse.body import Para, parse_body
 from councilbase.parse.cover import parse_cover
@@ -121,8 +121,3 @@ def parse_path(path: str | Path) -> Record:
     if path.suffix.lower() == ".pdf" or head.lstrip().startswith(b"%PDF"):
         return parse_pdf(path)
     return parse_text(path)
-
-
-def speech_count(record: Record) -> int:
-    """How many speeches a record holds."""
-    return sum(1 for item in record.items if isinstance(item, Speech))
