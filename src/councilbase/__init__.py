@@ -1,3 +1,24 @@
-"""councilbase: the UN Security Council's meeting records as a structured database."""
+"""councilbase: the UN Security Council's meeting records as a structured database.
+
+import councilbase
+db = councilbase.open("councilbase.db")
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from councilbase.store.database import Database
 
 __version__ = "0.1.0"
+
+
+def open(path: str | Path | None = None, *, readonly: bool = False) -> Database:
+    """Open (or create) a councilbase database; default ``$COUNCILBASE_DB`` or
+    ``./councilbase.db``. See :class:`councilbase.store.database.Database`."""
+    from councilbase.store.database import open_database
+
+    return open_database(path, readonly=readonly)

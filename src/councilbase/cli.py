@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 
@@ -12,9 +11,14 @@ import typer
 from rich.console import Console
 
 from councilbase import __version__
+from councilbase.fetch import DEFAULT_BASE_URL, Fetcher, FetchError, default_cache, expand_symbols
 from councilbase.model import Procedure, Record, Speech, VotePassage, record_to_json
 from councilbase.pipeline import parse_inputs
-from councilbase.sample import records_dir, write_synthetic
+from councilbase.sample import demo_inputs
+from councilbase.store.database import Database, default_path
+from councilbase.store.ingest import IngestSummary
+from councilbase.store.schema import DatabaseError
+from councilbase.store.search import Filters, QueryError
 
 app = typer.Typer(
     help="councilbase: UN Security Council meeting records as a structured, searchable database.",
@@ -39,8 +43,9 @@ def _report_errors(errors: list[Exception]) -> None:
         err.print(f"error: {error}", markup=False)
 
 
-def format_record(record: Record) -> str:
-    """A record as a person reads it: cover, agenda, then the items in order."""
+def format_record(record: Record, full: bool = False) -> str:
+    """A record as a person reads it: cover, agenda, then the items in order (with the
+    whole text of each speech when ``full``, else its opening words)."""
     lines = [f"{record.symbol or '(unknown meeting)'}"]
     if record.date:
         lines.append(f"  {record.date} {record.time or ''} {record.place or ''}".rstrip())
@@ -60,6 +65,11 @@ def format_record(record: Record) -> str:
             lines.append(
                 f"- {item.speaker_line or '(unknown speaker)'}{lang} <{item.role}> {words} words"
             )
+            if full:
+                lines.extend(f"    {paragraph}" for paragraph in item.text)
+            elif item.text:
+                opening = item.text[0]
+                lines.append(f"    {opening[:110]}{'…' if len(opening) > 110 else ''}")
         elif isinstance(item, VotePassage):
             lines.append(
                 f"* vote ({item.method}): in favour {len(item.in_favour)}, against "
@@ -72,7 +82,8 @@ def format_record(record: Record) -> str:
             ):
                 lines.append(f"    {label}: {', '.join(names) or 'None'}")
         elif isinstance(item, Procedure):
-            lines.append(f"  [{item.type}] {item.text[:100]}")
+            text = item.text if full else item.text[:100]
+            lines.append(f"  [{item.type}] {text}")
         else:
             lines.append(f"  == {item.text}")
     for warning in record.warnings:
@@ -109,26 +120,355 @@ def parse(
         raise typer.Exit(1)
 
 
+DB_OPTION = typer.Option(
+    None, "--db", help="Database file (default: $COUNCILBASE_DB or ./councilbase.db)."
+)
+
+
+def _open(db: Path | None, readonly: bool = False) -> Database:
+    path = db or default_path()
+    if readonly and not path.exists():
+        err.print(
+            f"error: {path}: no such database; build it with `councilbase ingest`", markup=False
+        )
+        raise typer.Exit(2)
+    try:
+        return Database(path, readonly=readonly)
+    except DatabaseError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+
+
+def print_summary(summary: IngestSummary, elapsed: float) -> None:
+    """The end of an ingest: counts, then every failure and superseded source with why."""
+    counts = ", ".join(
+        f"{summary.count(status)} {status}"
+        for status in ("added", "replaced", "unchanged", "superseded", "failed")
+    )
+    err.print(f"ingest: {counts} ({elapsed:.1f} s)", markup=False)
+    if summary.ignored:
+        suffixes = sorted({Path(p).suffix or Path(p).name for p in summary.ignored})
+        err.print(
+            f"  ignored {len(summary.ignored)} files that are not records ({', '.join(suffixes)})",
+            markup=False,
+        )
+    for outcome in summary.outcomes:
+        if outcome.status == "superseded":
+            err.print(f"  superseded: {outcome.label}: {outcome.message}", markup=False)
+    for outcome in summary.failed:
+        err.print(f"  failed: {outcome.label}: {outcome.message}", markup=False)
+    if summary.interrupted:
+        err.print(
+            "interrupted: every record written so far is complete; run the same command "
+            "again to finish",
+            markup=False,
+        )
+
+
 @app.command()
-def demo() -> None:
-    """Parse the sample records and show them (used by `make demo`).
+def ingest(
+    paths: list[str] = typer.Argument(
+        ..., help="PDF or text records, speech-level folders, JSONL records, folders or globs."
+    ),
+    db: Path | None = DB_OPTION,
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", help="Parser processes (default: cores)."
+    ),
+) -> None:
+    """Ingest records into the database: new ones are added, changed ones replaced,
+    unchanged ones skipped; a bad file is reported and the run goes on.
+
+    Example: councilbase ingest ../shared/records/pdf ../shared/records/speeches --db council.db
+    """
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    database = _open(db)
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=Path(label).name[:60])
+
+        try:
+            summary = database.ingest(paths, jobs=jobs, progress=progress)
+        finally:
+            database.close()
+    print_summary(summary, time.perf_counter() - started)
+    if summary.interrupted:
+        raise typer.Exit(130)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def _filters(
+    state: str | None,
+    person: str | None,
+    role: str | None,
+    meeting: str | None,
+    topic: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> Filters:
+    return Filters(state, person, role, meeting, topic, date_from, date_to)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help='Words, "phrases", AND / OR / NOT, prefix*, (groups).'),
+    db: Path | None = DB_OPTION,
+    state: str | None = typer.Option(
+        None, help="A state's code or name: RUS, 'Russian Federation'."
+    ),
+    person: str | None = typer.Option(None, help="Part of the speaker's name: Nebenzia."),
+    role: str | None = typer.Option(
+        None, help="president, member, invited_state, un_official, briefer, unknown."
+    ),
+    meeting: str | None = typer.Option(None, help="A meeting: S/PV.8700 or 8700."),
+    topic: str | None = typer.Option(None, help="Words of an agenda item: 'Middle East'."),
+    date_from: str | None = typer.Option(None, "--from", help="From YYYY[-MM[-DD]]."),
+    date_to: str | None = typer.Option(None, "--to", help="To YYYY[-MM[-DD]]."),
+    limit: int = typer.Option(20, help="How many results."),
+    offset: int = typer.Option(0, help="Skip this many results (pagination)."),
+    kwic: bool = typer.Option(False, "--kwic", help="Keyword in context: one line per occurrence."),
+    width: int = typer.Option(50, help="Characters of context each side with --kwic."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Search the speeches, best matches first, with highlighted snippets.
+
+    Example: councilbase search '"cross-border" AND Syria' --state RUS --from 2020
+    """
+    filters = _filters(state, person, role, meeting, topic, date_from, date_to)
+    database = _open(db, readonly=True)
+    try:
+        if kwic:
+            lines = database.kwic(query, width=width, limit=limit, **vars(filters))
+            if as_json:
+                sys.stdout.write(json.dumps(lines.to_dicts(), ensure_ascii=False, indent=2) + "\n")
+                return
+            for line in lines:
+                out.print(
+                    f"{line.id:<22} {line.left:>{width}} [bold]{escape(line.match)}[/bold] "
+                    f"{escape(line.right)}",
+                    markup=True,
+                )
+            return
+        hits = database.search(query, limit=limit, offset=offset, **vars(filters))
+        total = database.count(query, **vars(filters))
+    except QueryError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    finally:
+        database.close()
+    if as_json:
+        payload = {"query": query, "total": total, "offset": offset, "hits": hits.to_dicts()}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(
+        f"{total} speeches match; showing {offset + 1}-{offset + len(hits)}"
+        if hits
+        else "no speeches match",
+        markup=False,
+    )
+    for hit in hits:
+        where = f"{hit.meeting} {hit.date or ''}".strip()
+        out.print(
+            f"\n[bold]{escape(hit.speaker_line or '(unknown speaker)')}[/bold]  {escape(where)}  #{hit.seq}"
+        )
+        snippet = escape(hit.snippet).replace("«", "[reverse]").replace("»", "[/reverse]")
+        out.print(f"  {snippet}")
+
+
+def escape(text: str) -> str:
+    """Text for Rich markup, its brackets escaped."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+@app.command()
+def show(
+    symbol: str = typer.Argument(
+        ..., help="A meeting: S/PV.8700, 'S/PV.8699 (Resumption 1)' or 8700."
+    ),
+    db: Path | None = DB_OPTION,
+    full: bool = typer.Option(False, "--full", help="Print the whole text of each speech."),
+    as_json: bool = typer.Option(False, "--json", help="Print the record's JSON."),
+) -> None:
+    """Print a meeting as a person reads it: cover, agenda, then the items in order.
+
+    Example: councilbase show S/PV.8700 --full
+    """
+    key = f"S/PV.{symbol.strip()}" if symbol.strip().isdigit() else symbol.strip()
+    database = _open(db, readonly=True)
+    try:
+        record = database.record(key)
+    finally:
+        database.close()
+    if record is None:
+        err.print(f"error: {key} is not in the database", markup=False)
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(json.dumps(record_to_json(record), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.print(format_record(record, full=full), markup=False)
+
+
+@app.command()
+def stats(
+    db: Path | None = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Print counts of what the database holds.
+
+    Example: councilbase stats --db council.db
+    """
+    database = _open(db, readonly=True)
+    try:
+        counts = database.stats()
+    finally:
+        database.close()
+    if as_json:
+        sys.stdout.write(json.dumps(counts, ensure_ascii=False, indent=2) + "\n")
+        return
+    for name, value in counts.items():
+        if isinstance(value, dict):
+            out.print(f"{name}:", markup=False)
+            for sub, number in value.items():
+                out.print(f"  {sub}: {number:,}", markup=False)
+        else:
+            out.print(
+                f"{name}: {value:,}" if isinstance(value, int) else f"{name}: {value}", markup=False
+            )
+
+
+class ExportFormat(StrEnum):
+    """What ``export`` writes."""
+
+    csv = "csv"
+    parquet = "parquet"
+    jsonl = "jsonl"
+    parlamint = "parlamint"
+    akn = "akn"
+
+
+@app.command()
+def export(
+    format: ExportFormat = typer.Argument(..., help="csv, parquet, jsonl, parlamint or akn."),
+    output: Path = typer.Argument(..., help="Folder to write into (a file for jsonl)."),
+    db: Path | None = DB_OPTION,
+) -> None:
+    """Export the database: one CSV or Parquet file per table, the records as JSONL, or
+    one ParlaMint TEI or Akoma Ntoso file per meeting.
+
+    Example: councilbase export parquet exports/ --db council.db
+    """
+    from councilbase.export.run import export_database
+
+    database = _open(db, readonly=True)
+    try:
+        written = export_database(database.conn, format.value, output)
+    finally:
+        database.close()
+    err.print(f"export: wrote {written} to {output}", markup=False)
+
+
+@app.command()
+def fetch(
+    symbols: list[str] = typer.Argument(
+        ..., help="Symbols (S/PV.8700), numbers (8700) or ranges (8690-8700)."
+    ),
+    cache: Path | None = typer.Option(
+        None, help="Cache folder (default: $COUNCILBASE_CACHE or ~/.cache/councilbase/ods)."
+    ),
+    base_url: str = typer.Option(DEFAULT_BASE_URL, help="The ODS symbol-access URL."),
+    rate: float = typer.Option(1.0, help="Seconds between requests, at least."),
+    retries: int = typer.Option(4, help="Retries on network errors, 429 and 5xx."),
+    ingest_after: bool = typer.Option(False, "--ingest", help="Ingest the cache afterwards."),
+    db: Path | None = DB_OPTION,
+) -> None:
+    """Download records from the UN Official Document System into a cache, politely.
+
+    Example: councilbase fetch 8690-8700 --ingest
+    """
+    try:
+        wanted = expand_symbols(symbols)
+    except FetchError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    folder = cache or default_cache()
+    fetcher = Fetcher(folder, base_url=base_url, min_interval=rate, retries=retries)
+
+    def report(result: object) -> None:
+        from councilbase.fetch import Fetched
+
+        assert isinstance(result, Fetched)
+        detail = f": {result.message}" if result.message else ""
+        err.print(f"{result.status:>10} {result.symbol}{detail}", markup=False)
+
+    results = fetcher.fetch_all(wanted, progress=report)
+    failed = [r for r in results if r.status == "failed"]
+    got = sum(1 for r in results if r.status in ("downloaded", "cached"))
+    err.print(f"fetch: {got} of {len(results)} in {folder}", markup=False)
+    if ingest_after and got:
+        ingest([str(folder)], db=db, jobs=None)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    db: Path = typer.Option(Path("demo/councilbase.db"), "--db", help="The demo database."),
+) -> None:
+    """Build a database from the sample records, then show a meeting and a search
+    (used by `make demo`).
 
     The sample is $COUNCILBASE_RECORDS or ../shared/records when present, else a small
     synthetic record that councilbase writes itself.
     """
-    folder = records_dir()
-    if folder is not None and (folder / "pdf").is_dir():
-        inputs = [str(p) for p in sorted((folder / "pdf").glob("*.pdf"))]
-        out.print(f"Sample records from {folder}", markup=False)
-    else:
-        path = write_synthetic(Path(tempfile.mkdtemp(prefix="councilbase-sample-")))
-        inputs = [str(path)]
-        out.print(f"No records found; using the SYNTHETIC sample {path}", markup=False)
-    result = parse_inputs(inputs)
-    for record in result.records:
-        out.print(format_record(record), markup=False)
-        out.print()
-    _report_errors(list(result.errors))
+    inputs, note = demo_inputs()
+    out.print(note, markup=False)
+    try:
+        ingest(inputs, db=db, jobs=None)
+    except typer.Exit as exc:
+        if exc.exit_code not in (0, 1):
+            raise
+    database = _open(db, readonly=True)
+    try:
+        dated = database.meetings(date_from="1946")
+        first = dated[0].key if dated else None
+    finally:
+        database.close()
+    if first:
+        out.rule(f"councilbase show {first}")
+        show(first, db=db, full=False, as_json=False)
+    out.rule("councilbase search humanitarian --limit 3")
+    search(
+        "humanitarian",
+        db=db,
+        state=None,
+        person=None,
+        role=None,
+        meeting=None,
+        topic=None,
+        date_from=None,
+        date_to=None,
+        limit=3,
+        offset=0,
+        kwic=False,
+        width=50,
+        as_json=False,
+    )
 
 
 @app.command()

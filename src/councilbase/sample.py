@@ -80,3 +80,16 @@ def write_synthetic(folder: Path) -> Path:
     path = folder / "SYNTHETIC_S_PV.9999.txt"
     path.write_text(SYNTHETIC_RECORD, encoding="utf-8")
     return path
+
+
+def demo_inputs() -> tuple[list[str], str]:
+    """What `make demo` ingests: the real sample records (PDFs and speech-level files)
+    when present, else the synthetic record; and a line saying which."""
+    folder = records_dir()
+    if folder is not None and (folder / "pdf").is_dir():
+        inputs = [str(folder / name) for name in ("pdf", "speeches") if (folder / name).is_dir()]
+        return inputs, f"Sample records from {folder}"
+    import tempfile
+
+    path = write_synthetic(Path(tempfile.mkdtemp(prefix="councilbase-sample-")))
+    return [str(path)], f"No records found; using the SYNTHETIC sample {path}"

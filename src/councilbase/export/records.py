@@ -1,0 +1,31 @@
+"""The records of the database as JSONL: one ``councilbase.record/1`` document a line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from councilbase.model import record_to_json
+from councilbase.store.records import load_record, meeting_keys
+
+
+def write_jsonl(conn: sqlite3.Connection, path: Path, keys: Iterable[str] | None = None) -> int:
+    """Write the records (all, or those keys) to a JSONL file; how many were written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for key in keys if keys is not None else meeting_keys(conn):
+            record = load_record(conn, key)
+            if record is None:
+                continue
+            handle.write(json.dumps(record_to_json(record), ensure_ascii=False) + "\n")
+            written += 1
+    return written
+
+
+def file_stem(key: str) -> str:
+    """A file name for a meeting: ``S/PV.8699 (Resumption 1)`` -> ``S_PV.8699_Resumption1``."""
+    stem = key.replace("/", "_").replace(" (Resumption ", "_Resumption").replace(")", "")
+    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in stem)

@@ -1,0 +1,89 @@
+"""Every table of the database as CSV or Parquet, one file per table, streamed in batches."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+BATCH = 5000
+
+
+def tables(conn: sqlite3.Connection) -> list[str]:
+    """The data tables (not the full-text index's shadow tables, not SQLite's own)."""
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " ORDER BY name"
+    ).fetchall()
+    virtual = {r[0] for r in rows if r[1] and r[1].upper().startswith("CREATE VIRTUAL")}
+    return [
+        r[0]
+        for r in rows
+        if r[0] not in virtual and not any(r[0].startswith(v + "_") for v in virtual)
+    ]
+
+
+def columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    """(name, declared type) of a table's columns."""
+    return [(r[1], (r[2] or "").upper()) for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def _batches(conn: sqlite3.Connection, table: str) -> Iterator[list[tuple[Any, ...]]]:
+    cursor = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+    while batch := cursor.fetchmany(BATCH):
+        yield [tuple(row) for row in batch]
+
+
+def write_csv(conn: sqlite3.Connection, folder: Path) -> list[Path]:
+    """One CSV file per table (UTF-8, header row); JSON columns stay JSON text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in tables(conn):
+        path = folder / f"{table}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([name for name, _ in columns(conn, table)])
+            for batch in _batches(conn, table):
+                writer.writerows(batch)
+        written.append(path)
+    return written
+
+
+def _arrow_type(declared: str) -> Any:
+    import pyarrow as pa
+
+    if "INT" in declared:
+        return pa.int64()
+    if "REAL" in declared or "FLOA" in declared or "DOUB" in declared:
+        return pa.float64()
+    if "BLOB" in declared:
+        return pa.binary()
+    return pa.string()
+
+
+def write_parquet(conn: sqlite3.Connection, folder: Path) -> list[Path]:
+    """One Parquet file per table, with column types from the schema (zstd-compressed)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in tables(conn):
+        cols = columns(conn, table)
+        schema = pa.schema([(name, _arrow_type(declared)) for name, declared in cols])
+        path = folder / f"{table}.parquet"
+        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+            empty = True
+            for batch in _batches(conn, table):
+                arrays = [
+                    pa.array([row[i] for row in batch], type=schema.field(i).type)
+                    for i in range(len(cols))
+                ]
+                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+                empty = False
+            if empty:
+                writer.write_table(schema.empty_table())
+        written.append(path)
+    return written

@@ -1,0 +1,128 @@
+"""The database as one object, for notebooks and for the CLI and the web app alike.
+
+import councilbase
+db = councilbase.open("councilbase.db")
+db.search('"cross-border" AND Syria', state="RUS").to_pandas()
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from councilbase.model import Record
+from councilbase.store import search as q
+from councilbase.store.ingest import IngestSummary, ProgressCallback, ingest
+from councilbase.store.records import load_record, meeting_keys
+from councilbase.store.schema import connect, integrity_problems, rebuild_fts
+
+DEFAULT_DB = "councilbase.db"
+
+
+def default_path() -> Path:
+    """``$COUNCILBASE_DB``, else ``./councilbase.db``."""
+    return Path(os.environ.get("COUNCILBASE_DB") or DEFAULT_DB)
+
+
+def _filters(
+    state: str | None = None,
+    person: str | None = None,
+    role: str | None = None,
+    meeting: str | None = None,
+    topic: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> q.Filters:
+    return q.Filters(state, person, role, meeting, topic, date_from, date_to)
+
+
+class Database:
+    """An open councilbase database. Every query method takes the same filters:
+    ``state``, ``person``, ``role``, ``meeting``, ``topic``, ``date_from``, ``date_to``."""
+
+    def __init__(self, path: str | Path | None = None, *, readonly: bool = False) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.readonly = readonly
+        self.conn: sqlite3.Connection = connect(self.path, readonly=readonly)
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def ingest(
+        self,
+        paths: Iterable[str],
+        *,
+        jobs: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> IngestSummary:
+        """Ingest files, folders and globs (see :func:`councilbase.store.ingest.ingest`)."""
+        return ingest(self.conn, paths, jobs=jobs, progress=progress)
+
+    def meetings(
+        self, *, limit: int | None = None, offset: int = 0, **filters: Any
+    ) -> q.Rows[q.MeetingRow]:
+        """Meetings in date order (those with matching speeches when filtered)."""
+        return q.meetings(self.conn, _filters(**filters), limit=limit, offset=offset)
+
+    def speeches(
+        self, *, limit: int | None = None, offset: int = 0, **filters: Any
+    ) -> q.Rows[q.SpeechRow]:
+        """Speeches in meeting order, with their text."""
+        return q.speeches(self.conn, _filters(**filters), limit=limit, offset=offset)
+
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, **filters: Any
+    ) -> q.Rows[q.SearchHit]:
+        """Full-text search, best first: phrases, AND / OR / NOT, prefixes (``humanitar*``)."""
+        return q.search(self.conn, query, _filters(**filters), limit=limit, offset=offset)
+
+    def count(self, query: str, **filters: Any) -> int:
+        """How many speeches match a query."""
+        return q.count(self.conn, query, _filters(**filters))
+
+    def kwic(
+        self, query: str, *, width: int = 50, limit: int = 50, **filters: Any
+    ) -> q.Rows[q.KwicLine]:
+        """Keyword in context: each occurrence with the words around it."""
+        return q.kwic(self.conn, query, _filters(**filters), width=width, limit=limit)
+
+    def record(self, key: str) -> Record | None:
+        """A whole meeting record by its symbol (``S/PV.8700``), or None."""
+        return load_record(self.conn, key)
+
+    def keys(self) -> list[str]:
+        """Every meeting's key, in meeting order."""
+        return meeting_keys(self.conn)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of what the database holds."""
+        return q.stats(self.conn)
+
+    def check(self) -> list[str]:
+        """Problems found by SQLite's integrity check and councilbase's own (none: [])."""
+        return integrity_problems(self.conn)
+
+    def rebuild_search_index(self) -> None:
+        """Rebuild the full-text index from the speeches."""
+        rebuild_fts(self.conn)
+
+
+def open_database(path: str | Path | None = None, *, readonly: bool = False) -> Database:
+    """Open (or create) a councilbase database: ``councilbase.open("councilbase.db")``."""
+    return Database(path, readonly=readonly)

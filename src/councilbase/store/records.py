@@ -1,0 +1,280 @@
+"""Save a record into the database and load it back, exactly.
+
+``save_record`` writes one record's rows (meeting, members, agenda, items, speeches);
+``load_record`` rebuilds the :class:`~councilbase.model.Record`, so that
+``record_to_json(load_record(db, key)) == record_to_json(record)``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict
+from typing import Any
+
+from councilbase import reference
+from councilbase.model import (
+    AgendaItem,
+    Heading,
+    Item,
+    LanguageChange,
+    Member,
+    President,
+    Procedure,
+    Record,
+    Source,
+    Speech,
+    VotePassage,
+)
+
+FORMAT_PRIORITY = {"pdf": 3, "text": 2, "jsonl": 2, "speeches": 1}
+"""When two sources give the same meeting, the higher keeps it: the PDF is the original."""
+
+
+def meeting_key(record: Record) -> str:
+    """The record's stable identifier: its symbol (``S/PV.8699 (Resumption 1)``), or,
+    for a record whose symbol is unknown, where it came from."""
+    if record.symbol:
+        return record.symbol
+    source = record.source
+    where = source.files[0] if source and source.files else (source.path if source else "?")
+    return f"unknown:{where}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def speech_state(speech: Speech, record: Record) -> str | None:
+    """The code of the state a speech speaks for: its affiliation, or for the President
+    the presiding member's country."""
+    code = reference.resolve_state(speech.affiliation)
+    if code is None and speech.role == "president" and record.president:
+        code = reference.resolve_state(record.president.country)
+    return code
+
+
+def delete_meeting(conn: sqlite3.Connection, meeting_id: int) -> None:
+    """Remove a meeting and everything hanging on it (cascades, full-text index)."""
+    conn.execute("DELETE FROM meetings WHERE id = ?", (meeting_id,))
+
+
+def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None) -> int:
+    """Insert a record's rows (the caller holds the transaction); the meeting's id.
+
+    A meeting with the same key is replaced.
+    """
+    key = meeting_key(record)
+    old = conn.execute("SELECT id FROM meetings WHERE key = ?", (key,)).fetchone()
+    if old is not None:
+        delete_meeting(conn, old[0])
+    src = record.source
+    president = record.president
+    cur = conn.execute(
+        "INSERT INTO meetings (key, symbol, meeting_number, resumption, session, session_number,"
+        " year, date, time, place, president_name, president_country, president_state,"
+        " source_id, source_path, source_format, source_sha256, source_pages, source_files,"
+        " parser_version, warnings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            key,
+            record.symbol,
+            record.meeting_number,
+            record.resumption,
+            record.session,
+            record.session_number,
+            record.year,
+            record.date,
+            record.time,
+            record.place,
+            president.name if president else None,
+            president.country if president else None,
+            reference.resolve_state(president.country) if president else None,
+            source_id,
+            src.path if src else None,
+            src.format if src else None,
+            src.sha256 if src else None,
+            src.pages if src else None,
+            _dumps(src.files if src else []),
+            src.parser_version if src else None,
+            _dumps(record.warnings),
+        ),
+    )
+    meeting_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO members (meeting_id, position, country, state, representative, presiding)"
+        " VALUES (?,?,?,?,?,?)",
+        [
+            (
+                meeting_id,
+                i,
+                m.country,
+                reference.resolve_state(m.country),
+                m.representative,
+                int(m.presiding),
+            )
+            for i, m in enumerate(record.members)
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO agenda_items (meeting_id, number, title, sub_items, documents)"
+        " VALUES (?,?,?,?,?)",
+        [
+            (meeting_id, n, a.title, _dumps(a.sub_items), _dumps(a.documents))
+            for n, a in enumerate(record.agenda, start=1)
+        ],
+    )
+    speeches: list[tuple[Any, ...]] = []
+    items: list[tuple[Any, ...]] = []
+    agenda_item: int | None = None
+    for position, item in enumerate(record.items):
+        if isinstance(item, Heading) and item.agenda_item is not None:
+            agenda_item = item.agenda_item
+        if isinstance(item, Speech):
+            seq = len(speeches)
+            speeches.append(
+                (
+                    meeting_id,
+                    seq,
+                    position,
+                    agenda_item,
+                    item.speaker_line,
+                    item.title,
+                    item.name,
+                    item.affiliation,
+                    speech_state(item, record),
+                    item.role,
+                    item.language,
+                    "\n".join(item.text),
+                    sum(len(p.split()) for p in item.text),
+                    _dumps(item.pages),
+                    _dumps([asdict(c) for c in item.language_changes]),
+                    item.source_file,
+                    _dumps(item.repairs) if item.repairs is not None else None,
+                )
+            )
+            items.append((meeting_id, position, "speech", seq, None, None, "{}"))
+        else:
+            data = asdict(item)
+            kind = data.pop("kind")
+            text = data.pop("text")
+            kind_type = data.pop("type", None)
+            items.append((meeting_id, position, kind, None, kind_type, text, _dumps(data)))
+    conn.executemany(
+        "INSERT INTO speeches (meeting_id, seq, position, agenda_item, speaker_line, title, name,"
+        " affiliation, state, role, language, text, words, pages, language_changes, source_file,"
+        " repairs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        speeches,
+    )
+    conn.executemany(
+        "INSERT INTO items (meeting_id, position, kind, speech_seq, type, text, data)"
+        " VALUES (?,?,?,?,?,?,?)",
+        items,
+    )
+    return meeting_id
+
+
+def _speech(row: sqlite3.Row) -> Speech:
+    text = row["text"]
+    return Speech(
+        speaker_line=row["speaker_line"],
+        title=row["title"],
+        name=row["name"],
+        affiliation=row["affiliation"],
+        role=row["role"],
+        language=row["language"],
+        text=text.split("\n") if text else [],
+        pages=json.loads(row["pages"]),
+        language_changes=[LanguageChange(**c) for c in json.loads(row["language_changes"])],
+        source_file=row["source_file"],
+        repairs=json.loads(row["repairs"]) if row["repairs"] is not None else None,
+    )
+
+
+def _item(row: sqlite3.Row) -> Item:
+    data = json.loads(row["data"])
+    kind = row["kind"]
+    if kind == "procedure":
+        return Procedure(type=row["type"], text=row["text"], **data)
+    if kind == "vote":
+        return VotePassage(text=row["text"], **data)
+    return Heading(text=row["text"], **data)
+
+
+def meeting_id(conn: sqlite3.Connection, key: str) -> int | None:
+    """The id of a meeting by its key or symbol (``S/PV.8700``), or None."""
+    row = conn.execute("SELECT id FROM meetings WHERE key = ?", (key.strip(),)).fetchone()
+    return int(row[0]) if row else None
+
+
+def load_record(conn: sqlite3.Connection, key: str) -> Record | None:
+    """The record stored under a key, rebuilt exactly as it was saved; None if absent."""
+    row = conn.execute("SELECT * FROM meetings WHERE key = ?", (key.strip(),)).fetchone()
+    if row is None:
+        return None
+    mid = row["id"]
+    members = [
+        Member(country=r["country"], representative=r["representative"], presiding=bool(r[2]))
+        for r in conn.execute(
+            "SELECT country, representative, presiding FROM members WHERE meeting_id = ?"
+            " ORDER BY position",
+            (mid,),
+        )
+    ]
+    agenda = [
+        AgendaItem(
+            title=r["title"],
+            sub_items=json.loads(r["sub_items"]),
+            documents=json.loads(r["documents"]),
+        )
+        for r in conn.execute(
+            "SELECT * FROM agenda_items WHERE meeting_id = ? ORDER BY number", (mid,)
+        )
+    ]
+    speeches = {
+        r["seq"]: _speech(r)
+        for r in conn.execute("SELECT * FROM speeches WHERE meeting_id = ?", (mid,))
+    }
+    items: list[Item] = []
+    for r in conn.execute("SELECT * FROM items WHERE meeting_id = ? ORDER BY position", (mid,)):
+        items.append(speeches[r["speech_seq"]] if r["kind"] == "speech" else _item(r))
+    source = None
+    if row["source_format"] is not None:
+        source = Source(
+            path=row["source_path"],
+            format=row["source_format"],
+            sha256=row["source_sha256"],
+            pages=row["source_pages"],
+            files=json.loads(row["source_files"]),
+            parser_version=row["parser_version"] or "",
+        )
+    president = None
+    if row["president_name"] is not None:
+        president = President(name=row["president_name"], country=row["president_country"])
+    return Record(
+        symbol=row["symbol"],
+        meeting_number=row["meeting_number"],
+        resumption=row["resumption"],
+        session=row["session"],
+        session_number=row["session_number"],
+        year=row["year"],
+        date=row["date"],
+        time=row["time"],
+        place=row["place"],
+        president=president,
+        members=members,
+        agenda=agenda,
+        items=items,
+        source=source,
+        warnings=json.loads(row["warnings"]),
+    )
+
+
+def meeting_keys(conn: sqlite3.Connection) -> list[str]:
+    """Every meeting's key, in meeting order."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT key FROM meetings ORDER BY coalesce(meeting_number, 1000000000),"
+            " coalesce(resumption, 0), date, key"
+        )
+    ]

@@ -1,0 +1,356 @@
+"""The database schema as numbered migrations, applied when a database is opened.
+
+A councilbase database is a plain SQLite file that any SQLite tool can open. It carries
+``PRAGMA application_id`` = :data:`APPLICATION_ID` and ``PRAGMA user_version`` = the number
+of the last migration applied; the table ``migrations`` lists each one with its time.
+Later stages (votes, people, references, mentions, embeddings) add tables by appending
+migrations here; a migration is never edited once released.
+
+The full-text index is declared in :data:`FTS_TABLES` and can be rebuilt at any time with
+:func:`rebuild_fts`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+APPLICATION_ID = 0x55_4E_53_43  # "UNSC"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """A database that councilbase cannot use, with what to do about it."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+M001_RECORDS = """
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,              -- file or folder the record was read from
+    part TEXT NOT NULL DEFAULT '',   -- the meeting within a many-record source (corpus, JSONL)
+    format TEXT NOT NULL,            -- pdf | text | speeches | jsonl
+    sha256 TEXT NOT NULL,            -- of the bytes read (for a corpus meeting: its files)
+    size INTEGER NOT NULL,           -- bytes read
+    pages INTEGER,
+    files TEXT NOT NULL DEFAULT '[]',  -- JSON list of corpus file names
+    parser_version TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,       -- ISO 8601, UTC
+    status TEXT NOT NULL CHECK (status IN ('stored', 'superseded')),
+    note TEXT,                       -- why a source is superseded
+    UNIQUE (path, part)
+);
+
+CREATE TABLE meetings (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,        -- S/PV.8699(Resumption1): the record's stable identifier
+    symbol TEXT,
+    meeting_number INTEGER,
+    resumption INTEGER,
+    session TEXT,
+    session_number INTEGER,
+    year INTEGER,
+    date TEXT,                       -- ISO 8601 date
+    time TEXT,                       -- HH:MM
+    place TEXT,
+    president_name TEXT,
+    president_country TEXT,
+    president_state TEXT,            -- code of the President's country
+    source_id INTEGER REFERENCES sources (id) ON DELETE SET NULL,
+    source_path TEXT,                -- the record's own source, as parsed
+    source_format TEXT,
+    source_sha256 TEXT,
+    source_pages INTEGER,
+    source_files TEXT NOT NULL DEFAULT '[]',
+    parser_version TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]'  -- JSON list
+);
+CREATE INDEX meetings_date ON meetings (date);
+CREATE INDEX meetings_number ON meetings (meeting_number, resumption);
+CREATE INDEX meetings_symbol ON meetings (symbol);
+
+CREATE TABLE members (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,       -- order on the cover page
+    country TEXT NOT NULL,
+    state TEXT,                      -- ISO 3166 alpha-3 (or project) code
+    representative TEXT NOT NULL,
+    presiding INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (meeting_id, position)
+);
+CREATE INDEX members_state ON members (state);
+
+CREATE TABLE agenda_items (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,         -- 1-based, as listed on the cover page
+    title TEXT NOT NULL,
+    sub_items TEXT NOT NULL DEFAULT '[]',
+    documents TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (meeting_id, number)
+);
+
+CREATE TABLE speeches (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,            -- 0-based order among the meeting's speeches
+    position INTEGER NOT NULL,       -- 0-based order among all the meeting's items
+    agenda_item INTEGER,             -- the agenda item it falls under (last heading before it)
+    speaker_line TEXT NOT NULL,
+    title TEXT,
+    name TEXT,
+    affiliation TEXT,
+    state TEXT,                      -- code of the state it speaks for, when a state
+    role TEXT NOT NULL,
+    language TEXT,
+    text TEXT NOT NULL,              -- paragraphs separated by one newline
+    words INTEGER NOT NULL,
+    pages TEXT NOT NULL DEFAULT '[]',
+    language_changes TEXT NOT NULL DEFAULT '[]',
+    source_file TEXT,
+    repairs TEXT,                    -- JSON object or NULL
+    UNIQUE (meeting_id, seq)
+);
+CREATE INDEX speeches_state ON speeches (state);
+CREATE INDEX speeches_role ON speeches (role);
+CREATE INDEX speeches_name ON speeches (name COLLATE NOCASE);
+
+CREATE TABLE items (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('speech', 'procedure', 'vote', 'heading')),
+    speech_seq INTEGER,              -- for kind = 'speech': speeches.seq
+    type TEXT,                       -- procedure type (called_to_order, invitation, ...)
+    text TEXT,                       -- procedure, vote passage or heading text
+    data TEXT NOT NULL DEFAULT '{}', -- the item's other fields, JSON
+    PRIMARY KEY (meeting_id, position)
+);
+"""
+
+FTS_TABLES = {
+    "speeches_fts": {
+        "content": "speeches",
+        "columns": ["text"],
+        "tokenize": "unicode61 remove_diacritics 2",
+    }
+}
+"""Full-text indexes, declared: name -> content table, indexed columns, tokenizer."""
+
+
+def fts_sql(name: str) -> str:
+    """The statements that create a declared full-text index and its sync triggers."""
+    spec = FTS_TABLES[name]
+    table = spec["content"]
+    columns: list[str] = list(spec["columns"])
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    return f"""
+CREATE VIRTUAL TABLE {name} USING fts5(
+    {cols}, content='{table}', content_rowid='id', tokenize='{spec["tokenize"]}'
+);
+CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN
+    INSERT INTO {name} (rowid, {cols}) VALUES (new.id, {new});
+END;
+CREATE TRIGGER {name}_ad AFTER DELETE ON {table} BEGIN
+    INSERT INTO {name} ({name}, rowid, {cols}) VALUES ('delete', old.id, {old});
+END;
+CREATE TRIGGER {name}_au AFTER UPDATE OF {cols} ON {table} BEGIN
+    INSERT INTO {name} ({name}, rowid, {cols}) VALUES ('delete', old.id, {old});
+    INSERT INTO {name} (rowid, {cols}) VALUES (new.id, {new});
+END;
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: a number, a name, and what it does."""
+
+    number: int
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def run(conn: sqlite3.Connection) -> None:
+        for statement in _statements(sql):
+            conn.execute(statement)
+
+    return run
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a script into statements (``executescript`` would commit on its own)."""
+    out: list[str] = []
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        out.append(buffer.strip())
+    return out
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "m001_records", _script(M001_RECORDS)),
+    Migration(2, "m002_speeches_fts", _script(fts_sql("speeches_fts"))),
+)
+
+
+def latest_version() -> int:
+    """The schema version this councilbase writes."""
+    return MIGRATIONS[-1].number
+
+
+def check_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, before SQLite touches it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if path.is_dir():
+        raise DatabaseError(str(path), "is a folder; give a database file (--db FILE)")
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise DatabaseError(str(path), "is not a councilbase database (not an SQLite file)")
+
+
+def _check_identity(conn: sqlite3.Connection, path: str) -> int:
+    """The schema version of an open database, refusing foreign and newer ones."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    if app_id != APPLICATION_ID and tables:
+        raise DatabaseError(
+            path, "is an SQLite database but not a councilbase database; give another --db FILE"
+        )
+    if version > latest_version():
+        raise DatabaseError(
+            path,
+            f"has schema version {version}, newer than this councilbase knows "
+            f"({latest_version()}); upgrade councilbase to use it",
+        )
+    return int(version)
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> list[str]:
+    """Apply the migrations a database lacks, each in its own transaction; their names."""
+    version = _check_identity(conn, path)
+    applied: list[str] = []
+    for migration in MIGRATIONS:
+        if migration.number <= version:
+            continue
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            if migration.number == 1:
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS migrations "
+                    "(number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migration.apply(conn)
+            conn.execute(
+                "INSERT INTO migrations (number, name, applied_at) VALUES (?, ?, ?)",
+                (migration.number, migration.name, now()),
+            )
+            conn.execute(f"PRAGMA user_version = {migration.number}")
+        applied.append(migration.name)
+    return applied
+
+
+def now() -> str:
+    """The current time, ISO 8601 in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open (creating and migrating when writable) a councilbase database.
+
+    Writable connections use WAL so that readers (the web server) never block on an
+    ingest; read-only ones refuse a missing file and never change it.
+    """
+    path = Path(path)
+    check_file(path)
+    if readonly:
+        if not path.exists():
+            raise DatabaseError(str(path), "does not exist; build it with `councilbase ingest`")
+        uri = f"file:{path.resolve().as_posix()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    else:
+        if path.parent and not path.parent.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        except sqlite3.OperationalError as exc:
+            raise DatabaseError(str(path), f"cannot be opened: {exc}") from exc
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if readonly:
+            version = _check_identity(conn, str(path))
+            if version == 0:
+                raise DatabaseError(str(path), "is an empty database; run `councilbase ingest`")
+            if version < latest_version():
+                raise DatabaseError(
+                    str(path),
+                    f"has schema version {version}; open it once for writing "
+                    "(`councilbase ingest` with no new files) to upgrade it",
+                )
+        else:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(conn, str(path))
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseError(str(path), f"is not a usable database: {exc}") from exc
+    except DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
+def rebuild_fts(conn: sqlite3.Connection) -> None:
+    """Rebuild every declared full-text index from its content table."""
+    with conn:
+        for name in FTS_TABLES:
+            conn.execute(f"INSERT INTO {name} ({name}) VALUES ('rebuild')")
+
+
+def integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's integrity check, foreign keys and the full-text index, as a list of problems."""
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    problems += [
+        f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
+        for row in conn.execute("PRAGMA foreign_key_check")
+    ]
+    for name in FTS_TABLES:
+        try:
+            conn.execute(f"INSERT INTO {name} ({name}, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"{name}: {exc}")
+    problems += [
+        f"meeting {row[0]}: item for speech {row[1]} has no speech"
+        for row in conn.execute(
+            "SELECT m.key, i.speech_seq FROM items i JOIN meetings m ON m.id = i.meeting_id "
+            "WHERE i.kind = 'speech' AND NOT EXISTS (SELECT 1 FROM speeches s "
+            "WHERE s.meeting_id = i.meeting_id AND s.seq = i.speech_seq)"
+        )
+    ]
+    problems += [
+        f"meeting {row[0]}: its source is not marked stored"
+        for row in conn.execute(
+            "SELECT m.key FROM meetings m JOIN sources s ON s.id = m.source_id "
+            "WHERE s.status != 'stored'"
+        )
+    ]
+    return problems

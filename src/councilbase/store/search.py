@@ -1,0 +1,471 @@
+"""Queries over the database: full-text search (FTS5, bm25), keyword in context, filtered
+lists of speeches and meetings, and counts.
+
+Every query takes the same :class:`Filters` (state, person, role, meeting, agenda topic,
+dates), so the CLI, the Python API and the web app filter alike.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Generic, TypeVar
+
+from councilbase import reference
+from councilbase.model import ROLES
+
+
+class QueryError(ValueError):
+    """A search query or filter that cannot be run, with what to write instead."""
+
+
+@dataclass
+class Filters:
+    """What to narrow a query to; every field is optional."""
+
+    state: str | None = None
+    """A state's code (``RUS``) or any of its names (``Russian Federation``)."""
+    person: str | None = None
+    """Part of the speaker's name (``Nebenzia``)."""
+    role: str | None = None
+    """president, member, invited_state, un_official, briefer or unknown."""
+    meeting: str | None = None
+    """A meeting symbol (``S/PV.8700``; its resumptions too) or number (``8700``)."""
+    topic: str | None = None
+    """Words of an agenda item's title (``Middle East``)."""
+    date_from: str | None = None
+    """First day, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    date_to: str | None = None
+    """Last day, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+
+    def is_empty(self) -> bool:
+        """Whether no filter is set."""
+        return all(getattr(self, f.name) in (None, "") for f in fields(self))
+
+
+T = TypeVar("T")
+
+
+class Rows(list[T], Generic[T]):
+    """Typed rows that convert to a pyarrow Table or a pandas DataFrame."""
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """The rows as plain dictionaries."""
+        return [asdict(row) for row in self]  # type: ignore[call-overload]
+
+    def to_arrow(self) -> Any:
+        """The rows as a ``pyarrow.Table``."""
+        import pyarrow as pa
+
+        return pa.Table.from_pylist(self.to_dicts())
+
+    def to_pandas(self) -> Any:
+        """The rows as a ``pandas.DataFrame`` (needs pandas installed)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas() needs pandas: pip install pandas") from exc
+        return pd.DataFrame(self.to_dicts())
+
+
+@dataclass
+class MeetingRow:
+    """A meeting, as listed."""
+
+    key: str
+    symbol: str | None
+    meeting_number: int | None
+    resumption: int | None
+    date: str | None
+    time: str | None
+    president: str | None
+    president_state: str | None
+    agenda: str | None
+    speeches: int
+    words: int
+    source_format: str | None
+
+
+@dataclass
+class SpeechRow:
+    """A speech with its meeting and speaker."""
+
+    id: str
+    meeting: str
+    date: str | None
+    seq: int
+    speaker_line: str
+    name: str | None
+    affiliation: str | None
+    state: str | None
+    role: str
+    language: str | None
+    words: int
+    text: str
+
+
+@dataclass
+class SearchHit:
+    """A speech that matches a query, with its rank and a highlighted snippet."""
+
+    id: str
+    meeting: str
+    date: str | None
+    seq: int
+    speaker_line: str
+    name: str | None
+    affiliation: str | None
+    state: str | None
+    role: str
+    language: str | None
+    score: float
+    snippet: str
+
+
+@dataclass
+class KwicLine:
+    """One occurrence of a query in context: left, the match, right."""
+
+    id: str
+    meeting: str
+    date: str | None
+    speaker_line: str
+    left: str
+    match: str
+    right: str
+
+
+def speech_id(meeting: str, seq: int) -> str:
+    """The stable identifier of a speech: its meeting's key and its place (``S/PV.8700#3``)."""
+    return f"{meeting}#{seq}"
+
+
+_TOKEN = re.compile(r'"[^"]*"\*?|[()]|[^\s()"]+|"')
+_OPERATORS = {"AND", "OR", "NOT"}
+_BAREWORD = re.compile(r"^[\w]+\*?$")
+
+
+def fts_query(query: str) -> str:
+    """A user's query as FTS5 syntax: phrases in double quotes, AND / OR / NOT, ``word*``
+    prefixes and parentheses pass through; any other word with punctuation
+    (``S/2020/24``, ``co-penholders``, ``Kazakhstan's``) becomes a quoted phrase."""
+    if query.count('"') % 2:
+        raise QueryError(f"cannot read the search {query!r}: a double quote is not closed")
+    if "NEAR(" in query:
+        return query  # NEAR(a b, 5) groups are FTS5's own syntax: passed as written
+    out: list[str] = []
+    for token in _TOKEN.findall(query):
+        if (
+            token in ("(", ")")
+            or token in _OPERATORS
+            or token.startswith('"')
+            or _BAREWORD.match(token)
+        ):
+            out.append(token)
+        else:
+            star = token.endswith("*")
+            core = token.rstrip("*")
+            if not re.search(r"\w", core):
+                continue
+            out.append('"' + core + '"' + ("*" if star else ""))
+    text = " ".join(out).strip()
+    if not text or all(t in _OPERATORS or t in "()" for t in out):
+        raise QueryError(f"cannot read the search {query!r}: it has no words to look for")
+    return text
+
+
+def _date_bound(value: str, end: bool) -> str:
+    value = value.strip()
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+    if not match:
+        raise QueryError(f"cannot read the date {value!r}: write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    if day:
+        return value
+    if month:
+        return f"{year}-{month}-{'31' if end else '01'}"
+    return f"{year}-{'12-31' if end else '01-01'}"
+
+
+def resolve_state_filter(value: str) -> str:
+    """A state filter as a code; a name nobody knows is an error, never a wrong code."""
+    value = value.strip()
+    if reference.state_by_code(value.upper()) is not None:
+        return value.upper()
+    code = reference.resolve_state(value)
+    if code is None:
+        raise QueryError(f"unknown state {value!r}: give its code (RUS) or its name")
+    return code
+
+
+def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
+    """SQL conditions on ``s`` (speeches) and ``m`` (meetings) for a set of filters."""
+    if filters is None:
+        return "", []
+    where: list[str] = []
+    args: list[Any] = []
+    if filters.state:
+        where.append("s.state = ?")
+        args.append(resolve_state_filter(filters.state))
+    if filters.person:
+        where.append("(s.name LIKE ? OR s.speaker_line LIKE ?)")
+        args += [f"%{filters.person.strip()}%"] * 2
+    if filters.role:
+        if filters.role not in ROLES:
+            raise QueryError(f"unknown role {filters.role!r}: one of {', '.join(ROLES)}")
+        where.append("s.role = ?")
+        args.append(filters.role)
+    if filters.meeting:
+        meeting = filters.meeting.strip()
+        if meeting.isdigit():
+            meeting = f"S/PV.{meeting}"
+        where.append("(m.key = ? OR m.symbol = ? OR m.key LIKE ?)")
+        args += [meeting, meeting, f"{meeting} (Resumption %"]
+    if filters.topic:
+        where.append(
+            "EXISTS (SELECT 1 FROM agenda_items a WHERE a.meeting_id = m.id AND a.title LIKE ?)"
+        )
+        args.append(f"%{filters.topic.strip()}%")
+    if filters.date_from:
+        where.append("m.date >= ?")
+        args.append(_date_bound(filters.date_from, end=False))
+    if filters.date_to:
+        where.append("m.date <= ?")
+        args.append(_date_bound(filters.date_to, end=True))
+    return "".join(f" AND {w}" for w in where), args
+
+
+def _run(conn: sqlite3.Connection, sql: str, args: list[Any], query: str) -> list[sqlite3.Row]:
+    try:
+        return conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as exc:
+        message = str(exc)
+        if "fts5" in message or "syntax" in message or "no such column" in message:
+            raise QueryError(
+                f"cannot read the search {query!r} ({message}). Put phrases in double quotes, "
+                "write operators in capitals (AND, OR, NOT), end a word with * for a prefix: "
+                '"cross-border" AND humanitarian*'
+            ) from exc
+        raise
+
+
+MEETING_ORDER = "coalesce(m.meeting_number, 1000000000), coalesce(m.resumption, 0), m.date, m.key"
+"""Meetings in the Council's order: by number (numbers are chronological), then date."""
+
+_SPEECH_COLUMNS = (
+    "m.key AS meeting, m.date, s.seq, s.speaker_line, s.name, s.affiliation, s.state,"
+    " s.role, s.language"
+)
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    filters: Filters | None = None,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    mark: tuple[str, str] = ("«", "»"),
+    snippet_words: int = 24,
+) -> Rows[SearchHit]:
+    """Speeches matching a full-text query, best first (bm25), with snippets."""
+    match = fts_query(query)
+    where, args = filter_sql(filters)
+    sql = (
+        f"SELECT {_SPEECH_COLUMNS}, bm25(speeches_fts) AS score,"
+        " snippet(speeches_fts, 0, ?, ?, '…', ?) AS snippet"
+        " FROM speeches_fts JOIN speeches s ON s.id = speeches_fts.rowid"
+        " JOIN meetings m ON m.id = s.meeting_id"
+        f" WHERE speeches_fts MATCH ?{where} ORDER BY score, s.id LIMIT ? OFFSET ?"
+    )
+    rows = _run(conn, sql, [mark[0], mark[1], snippet_words, match, *args, limit, offset], query)
+    return Rows(
+        SearchHit(
+            id=speech_id(r["meeting"], r["seq"]),
+            meeting=r["meeting"],
+            date=r["date"],
+            seq=r["seq"],
+            speaker_line=r["speaker_line"],
+            name=r["name"],
+            affiliation=r["affiliation"],
+            state=r["state"],
+            role=r["role"],
+            language=r["language"],
+            score=round(float(r["score"]), 4),
+            snippet=r["snippet"].replace("\n", " ¶ "),
+        )
+        for r in rows
+    )
+
+
+def count(conn: sqlite3.Connection, query: str, filters: Filters | None = None) -> int:
+    """How many speeches match a query and filters."""
+    match = fts_query(query)
+    where, args = filter_sql(filters)
+    sql = (
+        "SELECT count(*) FROM speeches_fts JOIN speeches s ON s.id = speeches_fts.rowid"
+        f" JOIN meetings m ON m.id = s.meeting_id WHERE speeches_fts MATCH ?{where}"
+    )
+    return int(_run(conn, sql, [match, *args], query)[0][0])
+
+
+_MARK_START, _MARK_END = "\x02", "\x03"
+
+
+def kwic(
+    conn: sqlite3.Connection,
+    query: str,
+    filters: Filters | None = None,
+    *,
+    width: int = 50,
+    limit: int = 50,
+) -> Rows[KwicLine]:
+    """A keyword-in-context concordance: every occurrence of the query in the matching
+    speeches, in meeting order, with ``width`` characters each side."""
+    match = fts_query(query)
+    where, args = filter_sql(filters)
+    sql = (
+        f"SELECT {_SPEECH_COLUMNS}, highlight(speeches_fts, 0, ?, ?) AS marked"
+        " FROM speeches_fts JOIN speeches s ON s.id = speeches_fts.rowid"
+        " JOIN meetings m ON m.id = s.meeting_id"
+        f" WHERE speeches_fts MATCH ?{where}"
+        f" ORDER BY {MEETING_ORDER}, s.seq"
+    )
+    cursor_args = [_MARK_START, _MARK_END, match, *args]
+    lines: Rows[KwicLine] = Rows()
+    try:
+        cursor = conn.execute(sql, cursor_args)
+    except sqlite3.OperationalError:
+        _run(conn, sql, cursor_args, query)
+        raise
+    for r in cursor:
+        text = r["marked"].replace("\n", " ")
+        for found in re.finditer(f"{_MARK_START}(.*?){_MARK_END}", text):
+            left = text[: found.start()].replace(_MARK_START, "").replace(_MARK_END, "")
+            right = text[found.end() :].replace(_MARK_START, "").replace(_MARK_END, "")
+            lines.append(
+                KwicLine(
+                    id=speech_id(r["meeting"], r["seq"]),
+                    meeting=r["meeting"],
+                    date=r["date"],
+                    speaker_line=r["speaker_line"],
+                    left=left[-width:],
+                    match=found.group(1),
+                    right=right[:width],
+                )
+            )
+            if len(lines) >= limit:
+                return lines
+    return lines
+
+
+def speeches(
+    conn: sqlite3.Connection,
+    filters: Filters | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Rows[SpeechRow]:
+    """Speeches, in meeting order, narrowed by filters."""
+    where, args = filter_sql(filters)
+    sql = (
+        f"SELECT {_SPEECH_COLUMNS}, s.words, s.text FROM speeches s"
+        f" JOIN meetings m ON m.id = s.meeting_id WHERE 1{where}"
+        f" ORDER BY {MEETING_ORDER}, s.seq"
+        " LIMIT ? OFFSET ?"
+    )
+    rows = conn.execute(sql, [*args, -1 if limit is None else limit, offset]).fetchall()
+    return Rows(
+        SpeechRow(
+            id=speech_id(r["meeting"], r["seq"]),
+            meeting=r["meeting"],
+            date=r["date"],
+            seq=r["seq"],
+            speaker_line=r["speaker_line"],
+            name=r["name"],
+            affiliation=r["affiliation"],
+            state=r["state"],
+            role=r["role"],
+            language=r["language"],
+            words=r["words"],
+            text=r["text"],
+        )
+        for r in rows
+    )
+
+
+def meetings(
+    conn: sqlite3.Connection,
+    filters: Filters | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Rows[MeetingRow]:
+    """Meetings in date order; with speech filters, the meetings that have such speeches."""
+    where, args = filter_sql(filters)
+    speech_filter = ""
+    if where:
+        speech_filter = f" AND EXISTS (SELECT 1 FROM speeches s WHERE s.meeting_id = m.id{where})"
+    sql = (
+        "SELECT m.key, m.symbol, m.meeting_number, m.resumption, m.date, m.time,"
+        " m.president_name, m.president_state, m.source_format,"
+        " (SELECT title FROM agenda_items a WHERE a.meeting_id = m.id ORDER BY number LIMIT 1)"
+        " AS agenda,"
+        " (SELECT count(*) FROM speeches x WHERE x.meeting_id = m.id) AS speeches,"
+        " (SELECT coalesce(sum(words), 0) FROM speeches x WHERE x.meeting_id = m.id) AS words"
+        f" FROM meetings m WHERE 1{speech_filter}"
+        f" ORDER BY {MEETING_ORDER} LIMIT ? OFFSET ?"
+    )
+    rows = conn.execute(sql, [*args, -1 if limit is None else limit, offset]).fetchall()
+    return Rows(
+        MeetingRow(
+            key=r["key"],
+            symbol=r["symbol"],
+            meeting_number=r["meeting_number"],
+            resumption=r["resumption"],
+            date=r["date"],
+            time=r["time"],
+            president=r["president_name"],
+            president_state=r["president_state"],
+            agenda=r["agenda"],
+            speeches=r["speeches"],
+            words=r["words"],
+            source_format=r["source_format"],
+        )
+        for r in rows
+    )
+
+
+def stats(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Counts of what the database holds."""
+
+    def one(sql: str) -> Any:
+        return conn.execute(sql).fetchone()[0]
+
+    def pairs(sql: str) -> dict[str, int]:
+        return {str(r[0]): int(r[1]) for r in conn.execute(sql)}
+
+    return {
+        "meetings": one("SELECT count(*) FROM meetings"),
+        "speeches": one("SELECT count(*) FROM speeches"),
+        "words": one("SELECT coalesce(sum(words), 0) FROM speeches"),
+        "agenda_items": one("SELECT count(*) FROM agenda_items"),
+        "procedural_items": one("SELECT count(*) FROM items WHERE kind = 'procedure'"),
+        "vote_passages": one("SELECT count(*) FROM items WHERE kind = 'vote'"),
+        "first_date": one("SELECT min(date) FROM meetings"),
+        "last_date": one("SELECT max(date) FROM meetings"),
+        "states_speaking": one("SELECT count(DISTINCT state) FROM speeches"),
+        "sources": pairs("SELECT status, count(*) FROM sources GROUP BY status ORDER BY 1"),
+        "meetings_by_format": pairs(
+            "SELECT coalesce(source_format, '?'), count(*) FROM meetings GROUP BY 1 ORDER BY 1"
+        ),
+        "speeches_by_role": pairs(
+            "SELECT role, count(*) FROM speeches GROUP BY role ORDER BY 2 DESC"
+        ),
+        "speeches_by_language": pairs(
+            "SELECT coalesce(language, 'English (or not given)'), count(*) FROM speeches"
+            " GROUP BY 1 ORDER BY 2 DESC"
+        ),
+        "schema_version": one("PRAGMA user_version"),
+    }
