@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -69,3 +70,29 @@ def run_pdftotext(pdftotext: str, pdf: Path, out: Path) -> Path:
     """Turn a PDF into a text record with pdftotext (form feeds between pages)."""
     subprocess.run([pdftotext, str(pdf), str(out)], check=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def ingested(records: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database of every record in ../shared/records (PDFs and speech files), built once.
+    Tests must only read it; use ``ingested_copy`` to change it."""
+    from councilbase.store.database import Database
+
+    path = tmp_path_factory.mktemp("db") / "records.db"
+    with Database(path) as db:
+        summary = db.ingest([str(records)], jobs=2)
+        assert not summary.failed, summary.failed
+    return path
+
+
+@pytest.fixture
+def ingested_copy(ingested: Path, tmp_path: Path) -> Path:
+    """A copy of the ingested database that a test may change."""
+    from councilbase.store.database import Database
+
+    copy = tmp_path / "copy.db"
+    with Database(ingested, readonly=True) as db:
+        target = sqlite3.connect(copy)
+        db.conn.backup(target)
+        target.close()
+    return copy

@@ -10,3 +10,6 @@ class RecordError(Exception):
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+
+    def __reduce__(self) -> tuple[type[RecordError], tuple[str, str]]:
+        return (RecordError, (self.path, self.message))

@@ -1,17 +1,22 @@
-"""One entry point for any input: PDF records, text records, corpus folders and files."""
+"""One entry point for any input: PDF records, text records, speech-level corpus folders
+and files, JSONL records; folders are walked. :func:`plan` cuts the inputs into units of
+work (a file, or one meeting's speech files), :func:`parse_unit` parses one unit."""
 
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterable
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilbase.errors import RecordError
-from councilbase.model import Record
+from councilbase.model import Record, record_from_json
 from councilbase.parse import parse_path
 from councilbase.parse.corpus import parse_corpus
-from councilbase.read.speeches import is_corpus_name
+from councilbase.read.speeches import is_corpus_name, name_fields
 
 
 @dataclass
@@ -63,23 +68,133 @@ def classify(path: Path) -> str:
     return "text" if looks_like_text_record(path) else "speeches"
 
 
-def parse_inputs(paths: Iterable[str]) -> ParseResult:
-    """Parse every input; corpus files are grouped into one record per meeting."""
-    result = ParseResult()
-    corpus: list[Path] = []
+RECORD_SUFFIXES = {".pdf", ".txt", ".text", ".jsonl"}
+
+
+@dataclass
+class Unit:
+    """One piece of ingest work: a file, or one meeting's files in a speech-level folder."""
+
+    path: str
+    format: str
+    files: list[Path]
+    part: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the unit is named in messages."""
+        return f"{self.path} [{self.part}]" if self.part else self.path
+
+    def digest(self) -> tuple[str, int]:
+        """SHA-256 and size of the bytes this unit reads."""
+        sha = hashlib.sha256()
+        size = 0
+        many = len(self.files) > 1 or self.format == "speeches"
+        for path in self.files:
+            if many:
+                sha.update(path.name.encode("utf-8") + b"\0")
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    sha.update(block)
+                    size += len(block)
+            if many:
+                sha.update(b"\0")
+        return sha.hexdigest(), size
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def plan(paths: Iterable[str]) -> tuple[list[Unit], list[RecordError], list[str]]:
+    """The units of work in files, folders and globs; the paths that do not exist
+    (missing paths); and files ignored because they are not records."""
+    units: list[Unit] = []
+    failures: list[RecordError] = []
+    ignored: list[str] = []
+    corpus: dict[tuple[str, int, int], list[Path]] = {}
     for path in expand(paths):
-        kind = classify(path)
-        if kind == "missing":
-            result.errors.append(RecordError(str(path), "does not exist"))
-        elif kind == "speeches":
-            corpus.append(path)
+        if path.is_dir():
+            candidates = list(_walk(path))
+            explicit = False
         else:
+            candidates = [path]
+            explicit = True
+        for file in candidates:
+            if not explicit and file.suffix.lower() not in RECORD_SUFFIXES:
+                ignored.append(str(file))
+                continue
+            if file.suffix.lower() == ".jsonl":
+                units.append(Unit(str(file), "jsonl", [file]))
+                continue
+            kind = classify(file)
+            if kind == "missing":
+                failures.append(RecordError(str(file), "does not exist"))
+            elif kind == "speeches":
+                fields = name_fields(file.name)
+                if fields is None:
+                    units.append(Unit(str(file), "speeches", [file]))
+                else:
+                    _, number, resumption, _ = fields
+                    group = (str(file.parent), number, resumption or 0)
+                    corpus.setdefault(group, []).append(file)
+            else:
+                units.append(Unit(str(file), kind, [file]))
+    for (folder, number, resumption), files in sorted(corpus.items()):
+        part = f"S/PV.{number}" + (f" (Resumption {resumption})" if resumption else "")
+        units.append(Unit(folder, "speeches", sorted(files, key=lambda p: p.name), part))
+    return units, failures, ignored
+
+
+@dataclass
+class Parsed:
+    """A unit's records, and the errors met while parsing it."""
+
+    records: list[Record]
+    errors: list[RecordError]
+
+
+def parse_unit(unit: Unit) -> Parsed:
+    """Parse one unit (runs in a worker process); never raises for a bad input."""
+    try:
+        if unit.format == "speeches":
+            result = parse_corpus(unit.files)
+            return Parsed(result.records, result.errors)
+        if unit.format == "jsonl":
+            return Parsed(list(read_jsonl(unit.files[0])), [])
+        return Parsed([parse_path(unit.files[0])], [])
+    except RecordError as exc:
+        return Parsed([], [exc])
+    except Exception as exc:  # a parser bug must not stop the run: report it
+        return Parsed([], [RecordError(unit.label, f"could not be parsed ({exc!r})")])
+
+
+def read_jsonl(path: Path) -> Iterator[Record]:
+    """Records from a JSONL file of ``councilbase.record/1`` documents."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
             try:
-                result.records.append(parse_path(path))
-            except RecordError as exc:
-                result.errors.append(exc)
-    if corpus:
-        parsed = parse_corpus(corpus)
+                yield record_from_json(json.loads(line))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise RecordError(
+                    f"{path}:{number}", f"is not a councilbase record ({exc})"
+                ) from exc
+
+
+def parse_inputs(paths: Iterable[str]) -> ParseResult:
+    """Parse every input (files, folders, globs); corpus files are grouped into one record
+    per meeting."""
+    result = ParseResult()
+    units, missing, _ = plan(paths)
+    result.errors.extend(missing)
+    for unit in units:
+        parsed = parse_unit(unit)
         result.records.extend(parsed.records)
         result.errors.extend(parsed.errors)
     return result

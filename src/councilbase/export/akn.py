@@ -16,7 +16,7 @@ from pathlib import Path
 
 from councilbase import __version__
 from councilbase.export.people import Speaker, slug, speakers
-from councilbase.export.records import file_stem
+from councilbase.export.records import file_stem, write_xml
 from councilbase.model import Heading, Procedure, Record, Speech, VotePassage
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -194,10 +194,4 @@ def record_akn(record: Record, key: str) -> ET.Element:
 
 def write_akn(record: Record, key: str, folder: Path) -> Path:
     """Write one meeting's Akoma Ntoso file; its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{file_stem(key)}.akn.xml"
-    tree = ET.ElementTree(record_akn(record, key))
-    ET.indent(tree)
-    ET.register_namespace("", AKN)  # the document's namespace is its default one
-    tree.write(path, encoding="utf-8", xml_declaration=True)
-    return path
+    return write_xml(record_akn(record, key), AKN, folder / f"{file_stem(key)}.akn.xml")

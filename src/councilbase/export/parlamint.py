@@ -17,7 +17,7 @@ from pathlib import Path
 
 from councilbase import __version__, reference
 from councilbase.export.people import Speaker, speakers
-from councilbase.export.records import file_stem
+from councilbase.export.records import file_stem, write_xml
 from councilbase.model import Heading, Procedure, Record, Speech, VotePassage
 
 TEI = "http://www.tei-c.org/ns/1.0"
@@ -170,10 +170,4 @@ def record_tei(record: Record, key: str) -> ET.Element:
 
 def write_parlamint(record: Record, key: str, folder: Path) -> Path:
     """Write one meeting's ParlaMint TEI file; its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{document_id(record, key)}.xml"
-    tree = ET.ElementTree(record_tei(record, key))
-    ET.indent(tree)
-    ET.register_namespace("", TEI)  # the document's namespace is its default one
-    tree.write(path, encoding="utf-8", xml_declaration=True)
-    return path
+    return write_xml(record_tei(record, key), TEI, folder / f"{document_id(record, key)}.xml")

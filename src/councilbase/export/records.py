@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,3 +30,13 @@ def file_stem(key: str) -> str:
     """A file name for a meeting: ``S/PV.8699 (Resumption 1)`` -> ``S_PV.8699_Resumption1``."""
     stem = key.replace("/", "_").replace(" (Resumption ", "_Resumption").replace(")", "")
     return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in stem)
+
+
+def write_xml(root: ET.Element, namespace: str, path: Path) -> Path:
+    """Write an XML document, indented, with ``namespace`` as its default namespace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tree = ET.ElementTree(root)
+    ET.indent(tree)
+    ET.register_namespace("", namespace)
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    return path

@@ -13,57 +13,21 @@ per transaction.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
-from pathlib import Path
 
 from councilbase.errors import RecordError
-from councilbase.model import Record, record_from_json
-from councilbase.parse import PARSER_VERSION, parse_path
-from councilbase.parse.corpus import parse_corpus
-from councilbase.pipeline import classify, expand
-from councilbase.read.speeches import name_fields
+from councilbase.model import Record
+from councilbase.parse import PARSER_VERSION
+from councilbase.pipeline import Parsed, Unit, parse_unit, plan, read_jsonl
 from councilbase.store.records import FORMAT_PRIORITY, meeting_key, save_record
 from councilbase.store.schema import now
-
-RECORD_SUFFIXES = {".pdf", ".txt", ".text", ".jsonl"}
-
-
-@dataclass
-class Unit:
-    """One piece of ingest work: a file, or one meeting's files in a speech-level folder."""
-
-    path: str
-    format: str
-    files: list[Path]
-    part: str = ""
-
-    @property
-    def label(self) -> str:
-        """How the unit is named in messages."""
-        return f"{self.path} [{self.part}]" if self.part else self.path
-
-    def digest(self) -> tuple[str, int]:
-        """SHA-256 and size of the bytes this unit reads."""
-        sha = hashlib.sha256()
-        size = 0
-        many = len(self.files) > 1 or self.format == "speeches"
-        for path in self.files:
-            if many:
-                sha.update(path.name.encode("utf-8") + b"\0")
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    sha.update(block)
-                    size += len(block)
-            if many:
-                sha.update(b"\0")
-        return sha.hexdigest(), size
 
 
 @dataclass
@@ -95,91 +59,6 @@ class IngestSummary:
 
 
 ProgressCallback = Callable[[int, int, str], None]
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(root) / name
-
-
-def plan(paths: Iterable[str]) -> tuple[list[Unit], list[Outcome], list[str]]:
-    """The units to ingest from files, folders and globs; failures found while planning
-    (missing paths); and files ignored because they are not records."""
-    units: list[Unit] = []
-    failures: list[Outcome] = []
-    ignored: list[str] = []
-    corpus: dict[tuple[str, int, int], list[Path]] = {}
-    for path in expand(paths):
-        if path.is_dir():
-            candidates = list(_walk(path))
-            explicit = False
-        else:
-            candidates = [path]
-            explicit = True
-        for file in candidates:
-            if not explicit and file.suffix.lower() not in RECORD_SUFFIXES:
-                ignored.append(str(file))
-                continue
-            if file.suffix.lower() == ".jsonl":
-                units.append(Unit(str(file), "jsonl", [file]))
-                continue
-            kind = classify(file)
-            if kind == "missing":
-                failures.append(Outcome(str(file), "failed", message="does not exist"))
-            elif kind == "speeches":
-                fields = name_fields(file.name)
-                if fields is None:
-                    units.append(Unit(str(file), "speeches", [file]))
-                else:
-                    _, number, resumption, _ = fields
-                    group = (str(file.parent), number, resumption or 0)
-                    corpus.setdefault(group, []).append(file)
-            else:
-                units.append(Unit(str(file), kind, [file]))
-    for (folder, number, resumption), files in sorted(corpus.items()):
-        part = f"S/PV.{number}" + (f" (Resumption {resumption})" if resumption else "")
-        units.append(Unit(folder, "speeches", sorted(files, key=lambda p: p.name), part))
-    return units, failures, ignored
-
-
-@dataclass
-class Parsed:
-    """A unit's records, and the errors met while parsing it."""
-
-    records: list[Record]
-    errors: list[RecordError]
-
-
-def parse_unit(unit: Unit) -> Parsed:
-    """Parse one unit (runs in a worker process); never raises for a bad input."""
-    try:
-        if unit.format == "speeches":
-            result = parse_corpus(unit.files)
-            return Parsed(result.records, result.errors)
-        if unit.format == "jsonl":
-            return Parsed(list(read_jsonl(unit.files[0])), [])
-        return Parsed([parse_path(unit.files[0])], [])
-    except RecordError as exc:
-        return Parsed([], [exc])
-    except Exception as exc:  # a parser bug must not stop the run: report it
-        return Parsed([], [RecordError(unit.label, f"could not be parsed ({exc!r})")])
-
-
-def read_jsonl(path: Path) -> Iterator[Record]:
-    """Records from a JSONL file of ``councilbase.record/1`` documents."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield record_from_json(json.loads(line))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise RecordError(
-                    f"{path}:{number}", f"is not a councilbase record ({exc})"
-                ) from exc
 
 
 def _source_row(conn: sqlite3.Connection, unit: Unit, part: str) -> sqlite3.Row | None:
@@ -272,10 +151,43 @@ def _forget_missing_parts(conn: sqlite3.Connection, unit: Unit, keep: set[str]) 
                 conn.execute("DELETE FROM sources WHERE id = ?", (row["id"],))
 
 
-def _executor(jobs: int) -> Executor | None:
-    if jobs <= 1:
-        return None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("forkserver"))
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
+
+
+def _parse_alone(unit: Unit) -> Parsed:
+    """Parse one unit in a process of its own: a crash there is that unit's alone."""
+    with _pool(1) as executor:
+        try:
+            return executor.submit(parse_unit, unit).result()
+        except BrokenProcessPool:
+            return Parsed([], [RecordError(unit.label, "made the parser crash; it was skipped")])
+
+
+def _parse_all(units: list[Unit], workers: int) -> Generator[Parsed, None, None]:
+    """Parse units in order, in ``workers`` processes (in this one when 1). When a worker
+    dies (a crash inside a PDF library), the unit at the head is parsed alone to find out
+    whether it was the cause, and a new pool takes the rest."""
+    if workers <= 1:
+        yield from (parse_unit(unit) for unit in units)
+        return
+    start = 0
+    while start < len(units):
+        executor = _pool(workers)
+        futures = [executor.submit(parse_unit, unit) for unit in units[start:]]
+        try:
+            for future in futures:
+                try:
+                    parsed = future.result()
+                except BrokenProcessPool:
+                    parsed = _parse_alone(units[start])
+                    start += 1
+                    yield parsed
+                    break
+                start += 1
+                yield parsed
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
 
 
 def ingest(
@@ -291,8 +203,10 @@ def ingest(
     process alone writes. Interrupting (Ctrl-C) rolls back the record being written and
     returns the summary with ``interrupted`` set.
     """
-    units, failures, ignored = plan(paths)
-    summary = IngestSummary(outcomes=list(failures), ignored=ignored)
+    units, missing, ignored = plan(paths)
+    summary = IngestSummary(
+        outcomes=[Outcome(e.path, "failed", message=e.message) for e in missing], ignored=ignored
+    )
     total = len(units)
     done = 0
 
@@ -317,13 +231,9 @@ def ingest(
             todo.append((unit, sha, size))
     jsonl = [t for t in todo if t[0].format == "jsonl"]
     parallel = [t for t in todo if t[0].format != "jsonl"]
-    executor = _executor(min(jobs or os.cpu_count() or 1, max(len(parallel), 1)))
+    workers = min(jobs or os.cpu_count() or 1, max(len(parallel), 1))
+    results = _parse_all([t[0] for t in parallel], workers)
     try:
-        results: Iterable[Parsed] = (
-            executor.map(parse_unit, [t[0] for t in parallel], chunksize=1)
-            if executor
-            else (parse_unit(t[0]) for t in parallel)
-        )
         for (unit, sha, size), parsed in zip(parallel, results, strict=True):
             for error in parsed.errors:
                 summary.outcomes.append(Outcome(error.path, "failed", message=error.message))
@@ -344,6 +254,5 @@ def ingest(
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        if executor:
-            executor.shutdown(wait=not summary.interrupted, cancel_futures=True)
+        results.close()
     return summary

@@ -307,6 +307,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
                     "(`councilbase ingest` with no new files) to upgrade it",
                 )
         else:
+            _check_identity(conn, str(path))  # before anything is written to the file
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn, str(path))
@@ -336,6 +337,19 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     for name in FTS_TABLES:
         try:
             conn.execute(f"INSERT INTO {name} ({name}, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc):
+                problems.append(f"{name}: {exc}")
+            else:  # a read-only connection: compare the indexed rows with the content rows
+                table = FTS_TABLES[name]["content"]
+                missing = conn.execute(
+                    f"SELECT count(*) FROM {table} WHERE id NOT IN (SELECT id FROM {name}_docsize)"
+                ).fetchone()[0]
+                extra = conn.execute(
+                    f"SELECT count(*) FROM {name}_docsize WHERE id NOT IN (SELECT id FROM {table})"
+                ).fetchone()[0]
+                if missing or extra:
+                    problems.append(f"{name}: {missing} rows not indexed, {extra} stale entries")
         except sqlite3.DatabaseError as exc:
             problems.append(f"{name}: {exc}")
     problems += [

@@ -259,6 +259,26 @@ _SPEECH_COLUMNS = (
 )
 
 
+def _speech_fields(r: sqlite3.Row) -> dict[str, Any]:
+    """The fields every speech row shares, from a row selected with ``_SPEECH_COLUMNS``."""
+    fields = {name: r[name] for name in _SPEECH_FIELDS}
+    fields["id"] = speech_id(r["meeting"], r["seq"])
+    return fields
+
+
+_SPEECH_FIELDS = (
+    "meeting",
+    "date",
+    "seq",
+    "speaker_line",
+    "name",
+    "affiliation",
+    "state",
+    "role",
+    "language",
+)
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -282,16 +302,7 @@ def search(
     rows = _run(conn, sql, [mark[0], mark[1], snippet_words, match, *args, limit, offset], query)
     return Rows(
         SearchHit(
-            id=speech_id(r["meeting"], r["seq"]),
-            meeting=r["meeting"],
-            date=r["date"],
-            seq=r["seq"],
-            speaker_line=r["speaker_line"],
-            name=r["name"],
-            affiliation=r["affiliation"],
-            state=r["state"],
-            role=r["role"],
-            language=r["language"],
+            **_speech_fields(r),
             score=round(float(r["score"]), 4),
             snippet=r["snippet"].replace("\n", " ¶ "),
         )
@@ -378,16 +389,7 @@ def speeches(
     rows = conn.execute(sql, [*args, -1 if limit is None else limit, offset]).fetchall()
     return Rows(
         SpeechRow(
-            id=speech_id(r["meeting"], r["seq"]),
-            meeting=r["meeting"],
-            date=r["date"],
-            seq=r["seq"],
-            speaker_line=r["speaker_line"],
-            name=r["name"],
-            affiliation=r["affiliation"],
-            state=r["state"],
-            role=r["role"],
-            language=r["language"],
+            **_speech_fields(r),
             words=r["words"],
             text=r["text"],
         )

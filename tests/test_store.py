@@ -1,0 +1,312 @@
+"""The database: schema, ingest (idempotent, replace, supersede, bad files, interrupts),
+and the exact round trip record -> rows -> record."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import councilbase
+from councilbase.cli import app
+from councilbase.model import record_to_json
+from councilbase.pipeline import parse_inputs
+from councilbase.sample import SYNTHETIC_RECORD, write_synthetic
+from councilbase.store.database import Database
+from councilbase.store.schema import APPLICATION_ID, DatabaseError, latest_version
+
+runner = CliRunner()
+
+SUPERSEDED = [
+    "S/PV.8698",
+    "S/PV.8699",
+    "S/PV.8699 (Resumption 1)",
+    "S/PV.8699 (Resumption 2)",
+    "S/PV.8700",
+    "S/PV.8702",
+    "S/PV.8704",
+    "S/PV.8706",
+    "S/PV.8706 (Resumption 1)",
+]
+
+
+def content(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the data tables without row ids or times: what two runs must share."""
+    conn = sqlite3.connect(db_path)
+    out = {
+        "meetings": conn.execute(
+            "SELECT key, symbol, date, president_name, source_sha256, warnings FROM meetings"
+            " ORDER BY key"
+        ).fetchall(),
+        "speeches": conn.execute(
+            "SELECT m.key, s.seq, s.position, s.speaker_line, s.state, s.role, s.text"
+            " FROM speeches s JOIN meetings m ON m.id = s.meeting_id ORDER BY m.key, s.seq"
+        ).fetchall(),
+        "items": conn.execute(
+            "SELECT m.key, i.position, i.kind, i.text FROM items i"
+            " JOIN meetings m ON m.id = i.meeting_id ORDER BY m.key, i.position"
+        ).fetchall(),
+        "members": conn.execute(
+            "SELECT m.key, x.position, x.state, x.representative FROM members x"
+            " JOIN meetings m ON m.id = x.meeting_id ORDER BY m.key, x.position"
+        ).fetchall(),
+        "sources": conn.execute(
+            "SELECT path, part, sha256, status FROM sources ORDER BY path, part"
+        ).fetchall(),
+        "fts": conn.execute(
+            "SELECT count(*) FROM speeches_fts WHERE speeches_fts MATCH 'Council'"
+        ).fetchall(),
+    }
+    conn.close()
+    return out
+
+
+def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
+    with Database(tmp_path / "new.db") as db:
+        names = [r[0] for r in db.conn.execute("SELECT name FROM migrations ORDER BY number")]
+        assert names == ["m001_records", "m002_speeches_fts"]
+        assert db.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+        assert db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.check() == []
+
+
+def test_ingest_round_trips_every_record_exactly(ingested: Path, records: Path) -> None:
+    parsed = parse_inputs([str(records / "pdf")]).records
+    assert len(parsed) == 9
+    with Database(ingested, readonly=True) as db:
+        for record in parsed:
+            assert record.symbol is not None
+            stored = db.record(record.symbol)
+            assert stored is not None
+            assert record_to_json(stored) == record_to_json(record)
+
+
+def test_ingest_of_all_records_counts(ingested: Path) -> None:
+    with Database(ingested, readonly=True) as db:
+        stats = db.stats()
+        assert stats["meetings"] == 45
+        assert stats["meetings_by_format"] == {"pdf": 9, "speeches": 36}
+        assert stats["sources"] == {"stored": 45, "superseded": 9}
+        superseded = [
+            r[0]
+            for r in db.conn.execute(
+                "SELECT part FROM sources WHERE status = 'superseded' ORDER BY part"
+            )
+        ]
+        assert superseded == SUPERSEDED
+        assert db.check() == []
+
+
+def test_same_files_again_change_nothing(tmp_path: Path, records: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    with Database(path) as db:
+        first = db.ingest([str(records / "pdf")], jobs=1)
+        assert first.count("added") == 9
+    before = content(path)
+    with Database(path) as db:
+        second = db.ingest([str(records / "pdf")], jobs=1)
+    assert [o.status for o in second.outcomes] == ["unchanged"] * 9
+    assert content(path) == before
+
+
+def test_a_changed_file_replaces_its_record(tmp_path: Path) -> None:
+    sample = write_synthetic(tmp_path / "in")
+    path = tmp_path / "db.sqlite"
+    with Database(path) as db:
+        assert db.ingest([str(sample)]).count("added") == 1
+        assert len(db.speeches()) == 5
+    sample.write_text(
+        SYNTHETIC_RECORD.replace(
+            "The meeting rose at 10.40 a.m.",
+            "Mr. Instance (United States of America): A speech added later.\n"
+            "The meeting rose at 10.40 a.m.",
+        ),
+        encoding="utf-8",
+    )
+    with Database(path) as db:
+        summary = db.ingest([str(sample)])
+        assert [o.status for o in summary.outcomes] == ["replaced"]
+        speeches = db.speeches(meeting="S/PV.9999")
+        assert [s.speaker_line for s in speeches][-1] == "Mr. Instance (United States of America):"
+        assert len(speeches) == 6
+        assert db.count("later") == 1
+        assert db.conn.execute("SELECT count(*) FROM meetings").fetchone()[0] == 1
+        assert db.check() == []
+
+
+def test_pdf_keeps_a_meeting_whatever_order(tmp_path: Path, records: Path) -> None:
+    """The original wins: speech files ingested after or before the PDF."""
+    one_meeting = sorted((records / "speeches").glob("UNSC_2020_SPV.8700_spch*.txt"))
+    folder = tmp_path / "speeches"
+    folder.mkdir()
+    for file in one_meeting:
+        shutil.copy(file, folder / file.name)
+    path = tmp_path / "db.sqlite"
+    with Database(path) as db:
+        assert [o.status for o in db.ingest([str(folder)]).outcomes] == ["added"]
+        assert db.stats()["meetings_by_format"] == {"speeches": 1}
+        summary = db.ingest([str(records / "pdf" / "S_PV.8700_E.pdf")])
+        assert [o.status for o in summary.outcomes] == ["replaced"]
+        assert db.stats()["meetings_by_format"] == {"pdf": 1}
+        assert db.stats()["sources"] == {"stored": 1, "superseded": 1}
+        (folder / one_meeting[0].name).write_text("Mr. X (France): changed.", encoding="utf-8")
+        summary = db.ingest([str(folder)])
+        assert [o.status for o in summary.outcomes] == ["superseded"]
+        assert "held from" in summary.outcomes[0].message
+        assert db.stats()["meetings_by_format"] == {"pdf": 1}
+
+
+def test_a_bad_file_never_stops_the_run(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_synthetic(folder)
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    (folder / "notes.md").write_text("not a record", encoding="utf-8")
+    db_path = tmp_path / "db.sqlite"
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert "1 added, 0 replaced, 0 unchanged, 0 superseded, 2 failed" in result.output
+    assert "failed: " + str(folder / "broken.pdf") + ": " in result.output
+    assert "failed: " + str(folder / "empty.pdf") + ": is empty" in result.output
+    assert "ignored 1 files that are not records (.md)" in result.output
+    assert "Traceback" not in result.output
+    with Database(db_path, readonly=True) as db:
+        assert db.keys() == ["S/PV.9999"]
+
+
+def test_an_interrupted_ingest_leaves_whole_records(tmp_path: Path, records: Path) -> None:
+    """Ctrl-C while writing: the record being written is rolled back, the rest stays."""
+    path = tmp_path / "db.sqlite"
+    seen: list[str] = []
+
+    def stop_after_three(done: int, total: int, label: str) -> None:
+        seen.append(label)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with Database(path) as db:
+        summary = db.ingest([str(records / "pdf")], jobs=1, progress=stop_after_three)
+        assert summary.interrupted
+        assert db.stats()["meetings"] == 3
+        assert db.check() == []
+    with Database(path) as db:
+        again = db.ingest([str(records / "pdf")], jobs=1)
+        assert sorted(o.status for o in again.outcomes) == ["added"] * 6 + ["unchanged"] * 3
+    reference = tmp_path / "reference.sqlite"
+    with Database(reference) as db:
+        db.ingest([str(records / "pdf")], jobs=1)
+    assert content(path) == content(reference)
+
+
+def _ingest_process(db_path: Path, inputs: list[str]) -> subprocess.Popen[bytes]:
+    code = (
+        "import sys, councilbase; db = councilbase.open(sys.argv[1]); "
+        "db.ingest(sys.argv[2:], jobs=1)"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code, str(db_path), *inputs],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_a_killed_ingest_is_completed_by_running_it_again(tmp_path: Path, records: Path) -> None:
+    """SIGKILL in the middle (three trials at different points), then a re-run: the same
+    rows as an uninterrupted run, and a database that passes every check."""
+    inputs = [str(records / "pdf"), str(records / "speeches")]
+    reference = tmp_path / "reference.sqlite"
+    with Database(reference) as db:
+        db.ingest(inputs, jobs=1)
+    expected = content(reference)
+    for trial, kill_at in enumerate((1, 12, 30)):
+        path = tmp_path / f"killed{trial}.sqlite"
+        Database(path).close()
+        process = _ingest_process(path, inputs)
+        deadline = time.monotonic() + 60
+        meetings = 0
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with sqlite3.connect(path, timeout=1) as conn:
+                    meetings = conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
+            except sqlite3.OperationalError:
+                pass
+            if meetings >= kill_at:
+                break
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with Database(path) as db:
+            assert db.check() == []
+            held = db.stats()["meetings"]
+            assert held >= min(kill_at, 1)
+            db.ingest(inputs, jobs=1)
+            assert db.check() == []
+        assert content(path) == expected, f"trial {trial} killed after {held} meetings"
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    Database(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {latest_version() + 5}")
+    with pytest.raises(DatabaseError, match="newer than this councilbase knows"):
+        Database(path)
+    result = runner.invoke(app, ["stats", "--db", str(path)])
+    assert result.exit_code == 2
+    assert "upgrade councilbase" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_another_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('keep me')")
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="not a councilbase database"):
+        Database(path)
+    assert path.read_bytes() == before
+    result = runner.invoke(app, ["ingest", "x.pdf", "--db", str(path)])
+    assert result.exit_code == 2
+    assert "is an SQLite database but not a councilbase database" in result.output
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("just text", encoding="utf-8")
+    with pytest.raises(DatabaseError, match=r"not a councilbase database \(not an SQLite file\)"):
+        councilbase.open(path)
+    assert path.read_text(encoding="utf-8") == "just text"
+
+
+def test_readonly_open_of_a_missing_database_is_a_message(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["search", "x", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2
+    assert "no such database" in result.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_ingest_in_parallel_gives_the_same_rows(tmp_path: Path, records: Path) -> None:
+    inputs = [str(records / "pdf"), str(records / "speeches")]
+    serial, parallel = tmp_path / "serial.db", tmp_path / "parallel.db"
+    with Database(serial) as db:
+        db.ingest(inputs, jobs=1)
+    with Database(parallel) as db:
+        db.ingest(inputs, jobs=2)
+    assert content(serial) == content(parallel)
+
+
+def test_rebuilding_the_search_index_keeps_results(ingested_copy: Path) -> None:
+    with Database(ingested_copy) as db:
+        before = [h.id for h in db.search("humanitarian", limit=50)]
+        db.rebuild_search_index()
+        assert [h.id for h in db.search("humanitarian", limit=50)] == before
+        assert db.check() == []
