@@ -84,4 +84,4 @@ def test_demo_with_synthetic_sample(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert "SYNTHETIC" in result.stdout
     assert "S/PV.9999" in result.stdout
     assert "Ms. Doe: <un_official>" in result.stdout
-    assert "1 speeches match" in result.stdout  # the demo's search finds the briefing
+    assert "3 speeches match" in result.stdout  # the demo searches "draft resolution"

@@ -179,7 +179,7 @@ def test_a_bad_file_never_stops_the_run(tmp_path: Path) -> None:
     assert "ignored 1 files that are not records (.md)" in result.output
     assert "Traceback" not in result.output
     with Database(db_path, readonly=True) as db:
-        assert db.keys() == ["S/PV.9999"]
+        assert db.meeting_keys() == ["S/PV.9999"]
 
 
 def test_an_interrupted_ingest_leaves_whole_records(tmp_path: Path, records: Path) -> None:

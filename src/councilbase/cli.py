@@ -452,9 +452,9 @@ def demo(
     if first:
         out.rule(f"councilbase show {first}")
         show(first, db=db, full=False, as_json=False)
-    out.rule("councilbase search humanitarian --limit 3")
+    out.rule("councilbase search '\"draft resolution\"' --limit 3")
     search(
-        "humanitarian",
+        '"draft resolution"',
         db=db,
         state=None,
         person=None,

@@ -60,7 +60,8 @@ def expand_symbols(items: Iterable[str]) -> list[str]:
     """Symbols, numbers and ranges (``8690-8700``) -> symbols in order, without repeats."""
     out: list[str] = []
     for item in items:
-        for part in re.split(r"[,\s]+(?![^()]*\))", item.strip()):
+        joined = re.sub(r"\s*\(", "(", item.strip())  # "S/PV.8699 (Resumption 1)" is one
+        for part in re.split(r"[,\s]+(?![^()]*\))", joined):
             if not part:
                 continue
             span = re.fullmatch(r"(?:S/PV\.)?(\d+)\s*(?:-|\.\.|–)\s*(?:S/PV\.)?(\d+)", part, re.I)

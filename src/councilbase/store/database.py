@@ -106,7 +106,7 @@ class Database:
         """A whole meeting record by its symbol (``S/PV.8700``), or None."""
         return load_record(self.conn, key)
 
-    def keys(self) -> list[str]:
+    def meeting_keys(self) -> list[str]:
         """Every meeting's key, in meeting order."""
         return meeting_keys(self.conn)
 
