@@ -4,6 +4,8 @@ that read the database (search, show, stats)."""
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from typer.testing import CliRunner
 
 import councilbase
 from councilbase.cli import app
-from councilbase.store.search import QueryError, fts_query
+from councilbase.store.search import QueryError, date_terms, fts_query
 
 runner = CliRunner()
 
@@ -213,3 +215,41 @@ def test_cli_stats(ingested: Path) -> None:
     assert stats["speeches"] == sum(stats["speeches_by_role"].values())
     text = runner.invoke(app, ["stats", "--db", str(ingested)])
     assert "meetings: 45" in text.stdout
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"state": "RUS"},
+        {"role": "invited_state"},
+        {"person": "Nebenzia"},
+        {"person": "Dang"},  # the President, named on the cover page only
+        {"meeting": "S/PV.8699"},
+        {"meeting": "S/PV.8699 (Resumption 2)"},
+        {"topic": "Middle East"},
+        {"date_from": "2020-01-10", "date_to": "2020-01-13"},
+        {"date_from": "2020-01-09"},
+        {"state": "FRA", "role": "member", "date_to": "2020-01"},
+    ],
+)
+def test_index_filters_agree_with_sql_filters(ingested: Path, filters: dict[str, str]) -> None:
+    """Filters in a search are index terms; in lists they are SQL: both give the same rows."""
+    with councilbase.open(ingested, readonly=True) as db:
+        found = {h.id for h in db.search("Council", limit=100_000, **filters)}
+        expected = {
+            s.id for s in db.speeches(**filters) if re.search(r"\bcouncil\b", s.text, re.IGNORECASE)
+        }
+        assert expected and found == expected
+        assert db.count("Council", **filters) == len(expected)
+
+
+def test_date_ranges_become_the_fewest_index_terms() -> None:
+    assert date_terms(date(2019, 12, 30), date(2021, 2, 2)) == [
+        "d20191230",
+        "d20191231",
+        "y2020",
+        "ym202101",
+        "d20210201",
+        "d20210202",
+    ]
+    assert date_terms(date(2020, 1, 1), date(2020, 1, 31)) == ["ym202001"]

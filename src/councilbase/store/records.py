@@ -54,6 +54,32 @@ def speech_state(speech: Speech, record: Record) -> str | None:
     return code
 
 
+def search_speaker(speech: Speech, record: Record) -> str:
+    """Who speaks, as the person filter searches it: the speaker line, and for the
+    President the name the cover page gives."""
+    parts = [speech.speaker_line, speech.name or ""]
+    if speech.role == "president" and record.president:
+        parts.append(record.president.name)
+    return " ".join(p for p in parts if p)
+
+
+def facets(record: Record, state: str | None, role: str) -> str:
+    """Filter tokens indexed with a speech, so that filters are full-text terms:
+    ``stateRUS rolemember y2020 ym202001 d20200110 mtg8700 key8700`` (see
+    :func:`councilbase.store.search.facet_terms`)."""
+    tokens = [f"role{role.replace('_', '')}"]
+    if state:
+        tokens.append(f"state{state}")
+    if record.date and len(record.date) == 10:
+        y, m, d = record.date.split("-")
+        tokens += [f"y{y}", f"ym{y}{m}", f"d{y}{m}{d}"]
+    if record.meeting_number is not None:
+        tokens.append(f"mtg{record.meeting_number}")
+        resumption = f"r{record.resumption}" if record.resumption else ""
+        tokens.append(f"key{record.meeting_number}{resumption}")
+    return " ".join(tokens)
+
+
 def delete_meeting(conn: sqlite3.Connection, meeting_id: int) -> None:
     """Remove a meeting and everything hanging on it (cascades, full-text index)."""
     conn.execute("DELETE FROM meetings WHERE id = ?", (meeting_id,))
@@ -126,11 +152,13 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
     speeches: list[tuple[Any, ...]] = []
     items: list[tuple[Any, ...]] = []
     agenda_item: int | None = None
+    topic = " | ".join(a.title for a in record.agenda)
     for position, item in enumerate(record.items):
         if isinstance(item, Heading) and item.agenda_item is not None:
             agenda_item = item.agenda_item
         if isinstance(item, Speech):
             seq = len(speeches)
+            state = speech_state(item, record)
             speeches.append(
                 (
                     meeting_id,
@@ -138,10 +166,11 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
                     position,
                     agenda_item,
                     item.speaker_line,
+                    search_speaker(item, record),
                     item.title,
                     item.name,
                     item.affiliation,
-                    speech_state(item, record),
+                    state,
                     item.role,
                     item.language,
                     "\n".join(item.text),
@@ -150,6 +179,8 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
                     _dumps([asdict(c) for c in item.language_changes]),
                     item.source_file,
                     _dumps(item.repairs) if item.repairs is not None else None,
+                    topic,
+                    facets(record, state, item.role),
                 )
             )
             items.append((meeting_id, position, "speech", seq, None, None, "{}"))
@@ -160,9 +191,9 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
             kind_type = data.pop("type", None)
             items.append((meeting_id, position, kind, None, kind_type, text, _dumps(data)))
     conn.executemany(
-        "INSERT INTO speeches (meeting_id, seq, position, agenda_item, speaker_line, title, name,"
-        " affiliation, state, role, language, text, words, pages, language_changes, source_file,"
-        " repairs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO speeches (meeting_id, seq, position, agenda_item, speaker_line, speaker,"
+        " title, name, affiliation, state, role, language, text, words, pages, language_changes,"
+        " source_file, repairs, topic, facets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         speeches,
     )
     conn.executemany(

@@ -103,6 +103,7 @@ CREATE TABLE speeches (
     position INTEGER NOT NULL,       -- 0-based order among all the meeting's items
     agenda_item INTEGER,             -- the agenda item it falls under (last heading before it)
     speaker_line TEXT NOT NULL,
+    speaker TEXT NOT NULL,           -- who speaks, for search: line, name, the President's name
     title TEXT,
     name TEXT,
     affiliation TEXT,
@@ -115,6 +116,8 @@ CREATE TABLE speeches (
     language_changes TEXT NOT NULL DEFAULT '[]',
     source_file TEXT,
     repairs TEXT,                    -- JSON object or NULL
+    topic TEXT NOT NULL DEFAULT '',  -- the meeting's agenda titles, for search
+    facets TEXT NOT NULL DEFAULT '', -- filter tokens for search (see store/search.py)
     UNIQUE (meeting_id, seq)
 );
 CREATE INDEX speeches_state ON speeches (state);
@@ -136,7 +139,7 @@ CREATE TABLE items (
 FTS_TABLES = {
     "speeches_fts": {
         "content": "speeches",
-        "columns": ["text"],
+        "columns": ["text", "speaker", "topic", "facets"],
         "tokenize": "unicode61 remove_diacritics 2",
     }
 }

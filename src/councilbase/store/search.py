@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from calendar import monthrange
 from dataclasses import asdict, dataclass, fields
+from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 from councilbase import reference
@@ -209,8 +211,8 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
         where.append("s.state = ?")
         args.append(resolve_state_filter(filters.state))
     if filters.person:
-        where.append("(s.name LIKE ? OR s.speaker_line LIKE ?)")
-        args += [f"%{filters.person.strip()}%"] * 2
+        where.append("s.speaker LIKE ?")
+        args.append(f"%{filters.person.strip()}%")
     if filters.role:
         if filters.role not in ROLES:
             raise QueryError(f"unknown role {filters.role!r}: one of {', '.join(ROLES)}")
@@ -279,6 +281,97 @@ _SPEECH_FIELDS = (
 )
 
 
+def _meeting_facet(value: str) -> str:
+    """``8700`` / ``S/PV.8700`` -> ``mtg8700`` (with its resumptions);
+    ``S/PV.8699 (Resumption 1)`` -> ``key8699r1``."""
+    value = value.strip()
+    match = re.fullmatch(
+        r"(?:S/PV\.)?(\d+)(?:\s*\(\s*Resumption\s*(\d+)\s*\))?", value, re.IGNORECASE
+    )
+    if not match:
+        raise QueryError(f"cannot read the meeting {value!r}: write S/PV.8700 or 8700")
+    number, resumption = match.groups()
+    return f"key{int(number)}r{int(resumption)}" if resumption else f"mtg{int(number)}"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def date_terms(first: date, last: date) -> list[str]:
+    """The fewest facet tokens that cover the days first..last: whole years (``y2020``),
+    whole months (``ym202001``), single days (``d20200110``)."""
+    terms: list[str] = []
+    day = first
+    while day <= last:
+        year_end = date(day.year, 12, 31)
+        month_end = date(day.year, day.month, monthrange(day.year, day.month)[1])
+        if day.month == 1 and day.day == 1 and year_end <= last:
+            terms.append(f"y{day.year}")
+            day = year_end + timedelta(days=1)
+        elif day.day == 1 and month_end <= last:
+            terms.append(f"ym{day.year}{day.month:02d}")
+            day = month_end + timedelta(days=1)
+        else:
+            terms.append(f"d{day.year}{day.month:02d}{day.day:02d}")
+            day += timedelta(days=1)
+    return terms
+
+
+def facet_terms(conn: sqlite3.Connection, filters: Filters | None) -> list[str]:
+    """Filters as full-text terms on the indexed ``speaker``, ``topic`` and ``facets``
+    columns, so a filtered search never looks up rows one by one."""
+    if filters is None:
+        return []
+    terms: list[str] = []
+    if filters.state:
+        terms.append(f"facets:state{resolve_state_filter(filters.state)}")
+    if filters.role:
+        if filters.role not in ROLES:
+            raise QueryError(f"unknown role {filters.role!r}: one of {', '.join(ROLES)}")
+        terms.append(f"facets:role{filters.role.replace('_', '')}")
+    if filters.meeting:
+        terms.append(f"facets:{_meeting_facet(filters.meeting)}")
+    if filters.person:
+        words = _words(filters.person)
+        if not words:
+            raise QueryError(f"cannot read the person {filters.person!r}: give a name")
+        terms.append("speaker:(" + " AND ".join(f'"{w}"*' for w in words) + ")")
+    if filters.topic:
+        words = _words(filters.topic)
+        if not words:
+            raise QueryError(f"cannot read the topic {filters.topic!r}: give words of it")
+        terms.append('topic:"' + " ".join(words) + '"')
+    if filters.date_from or filters.date_to:
+        low, high = conn.execute("SELECT min(date), max(date) FROM meetings").fetchone()
+        start = _date_bound(filters.date_from, end=False) if filters.date_from else low
+        end = _date_bound(filters.date_to, end=True) if filters.date_to else high
+        if not (low and start and end):
+            return [*terms, "facets:nodate"]
+        first = max(_parse_date(start), _parse_date(low))
+        last = min(_parse_date(end), _parse_date(high))
+        days = date_terms(first, last) if first <= last else ["nodate"]
+        terms.append("facets:(" + " OR ".join(days) + ")")
+    return terms
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        year, month, _ = value.split("-")
+        return date(int(year), int(month), monthrange(int(year), int(month))[1])
+
+
+def match_expression(conn: sqlite3.Connection, query: str, filters: Filters | None) -> str:
+    """The FTS5 expression for a user's query (on the text) and filters."""
+    return " AND ".join([f"text:({fts_query(query)})", *facet_terms(conn, filters)])
+
+
+RANK = "bm25(speeches_fts, 1.0, 0.0, 0.0, 0.0)"
+"""bm25 on the speech text alone: the speaker, topic and facet columns only filter."""
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -289,36 +382,44 @@ def search(
     mark: tuple[str, str] = ("«", "»"),
     snippet_words: int = 24,
 ) -> Rows[SearchHit]:
-    """Speeches matching a full-text query, best first (bm25), with snippets."""
-    match = fts_query(query)
-    where, args = filter_sql(filters)
+    """Speeches matching a full-text query, best first (bm25), with snippets.
+
+    Ranking runs on the full-text index alone (filters are index terms too); the speeches'
+    other fields are read for the returned page only.
+    """
+    match = match_expression(conn, query, filters)
     sql = (
-        f"SELECT {_SPEECH_COLUMNS}, bm25(speeches_fts) AS score,"
-        " snippet(speeches_fts, 0, ?, ?, '…', ?) AS snippet"
-        " FROM speeches_fts JOIN speeches s ON s.id = speeches_fts.rowid"
-        " JOIN meetings m ON m.id = s.meeting_id"
-        f" WHERE speeches_fts MATCH ?{where} ORDER BY score, s.id LIMIT ? OFFSET ?"
+        f"SELECT rowid, {RANK} AS score, snippet(speeches_fts, 0, ?, ?, '…', ?) AS snippet"
+        " FROM speeches_fts WHERE speeches_fts MATCH ? ORDER BY score, rowid LIMIT ? OFFSET ?"
     )
-    rows = _run(conn, sql, [mark[0], mark[1], snippet_words, match, *args, limit, offset], query)
+    ranked = _run(conn, sql, [mark[0], mark[1], snippet_words, match, limit, offset], query)
+    if not ranked:
+        return Rows()
+    ids = [r["rowid"] for r in ranked]
+    rows = {
+        r["id"]: r
+        for r in conn.execute(
+            f"SELECT s.id, {_SPEECH_COLUMNS} FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+            f" WHERE s.id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
+    }
     return Rows(
         SearchHit(
-            **_speech_fields(r),
+            **_speech_fields(rows[r["rowid"]]),
             score=round(float(r["score"]), 4),
             snippet=r["snippet"].replace("\n", " ¶ "),
         )
-        for r in rows
+        for r in ranked
+        if r["rowid"] in rows
     )
 
 
 def count(conn: sqlite3.Connection, query: str, filters: Filters | None = None) -> int:
     """How many speeches match a query and filters."""
-    match = fts_query(query)
-    where, args = filter_sql(filters)
-    sql = (
-        "SELECT count(*) FROM speeches_fts JOIN speeches s ON s.id = speeches_fts.rowid"
-        f" JOIN meetings m ON m.id = s.meeting_id WHERE speeches_fts MATCH ?{where}"
-    )
-    return int(_run(conn, sql, [match, *args], query)[0][0])
+    match = match_expression(conn, query, filters)
+    sql = "SELECT count(*) FROM speeches_fts WHERE speeches_fts MATCH ?"
+    return int(_run(conn, sql, [match], query)[0][0])
 
 
 _MARK_START, _MARK_END = "\x02", "\x03"
@@ -334,13 +435,13 @@ def kwic(
 ) -> Rows[KwicLine]:
     """A keyword-in-context concordance: every occurrence of the query in the matching
     speeches, in meeting order, with ``width`` characters each side."""
-    match = fts_query(query)
-    where, args = filter_sql(filters)
+    match = match_expression(conn, query, filters)
+    args: list[Any] = []
     sql = (
         f"SELECT {_SPEECH_COLUMNS}, highlight(speeches_fts, 0, ?, ?) AS marked"
         " FROM speeches_fts JOIN speeches s ON s.id = speeches_fts.rowid"
         " JOIN meetings m ON m.id = s.meeting_id"
-        f" WHERE speeches_fts MATCH ?{where}"
+        " WHERE speeches_fts MATCH ?"
         f" ORDER BY {MEETING_ORDER}, s.seq"
     )
     cursor_args = [_MARK_START, _MARK_END, match, *args]
