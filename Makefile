@@ -32,6 +32,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/eval_pdf.py
 	$(BIN)/python bench/speed_pdf.py
+	$(BIN)/python bench/ingest_records.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from common import parser_with_records, records_or_exit
-
 from councilbase.model import Record, Source, Speech, record_to_json
 from councilbase.pipeline import parse_inputs
 

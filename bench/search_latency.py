@@ -85,7 +85,9 @@ def main() -> None:
         db.conn.execute(
             "SELECT id FROM speeches WHERE text LIKE ? LIMIT 20 OFFSET 0", (f"%{word}%",)
         ).fetchall()
-        db.conn.execute("SELECT count(*) FROM speeches WHERE text LIKE ?", (f"%{word}%",)).fetchone()
+        db.conn.execute(
+            "SELECT count(*) FROM speeches WHERE text LIKE ?", (f"%{word}%",)
+        ).fetchone()
         scans.append((time.perf_counter() - started) * 1000)
     indexed = [
         statistics.median(timed(lambda w=word: (db.search(w, limit=20), db.count(w)), 3))

@@ -258,8 +258,8 @@ def search(
                 return
             for line in lines:
                 out.print(
-                    f"{line.id:<22} {line.left:>{width}} [bold]{escape(line.match)}[/bold] "
-                    f"{escape(line.right)}",
+                    f"{escape(line.id):<22} {escape(line.left):>{width}}"
+                    f"[bold]{escape(line.match)}[/bold]{escape(line.right)}",
                     markup=True,
                 )
             return
