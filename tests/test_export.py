@@ -17,7 +17,22 @@ from councilbase.model import record_schema, record_to_json
 from councilbase.store.database import Database
 
 runner = CliRunner()
-TABLES = ["agenda_items", "items", "meetings", "members", "migrations", "sources", "speeches"]
+TABLES = [
+    "agenda_items",
+    "items",
+    "meetings",
+    "members",
+    "migrations",
+    "outcome_actions",
+    "outcomes",
+    "positions",
+    "sources",
+    "speeches",
+    "statements",
+    "vetoes",
+    "vote_casts",
+    "votes",
+]
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 

@@ -59,6 +59,22 @@ class LanguageChange:
 
 
 @dataclass
+class Position:
+    """A position a speaker declares on a text: "we voted in favour of resolution 2504
+    (2020)" -> in_favour, target "resolution 2504 (2020)", document ``S/RES/2504 (2020)``."""
+
+    position: str  # in_favour | against | abstaining
+    target: str
+    document: str | None
+    paragraph: int
+    start: int
+    end: int
+    """Character offsets of the declaration in the paragraph."""
+    vote: int | None = None
+    """Index into the record's ``votes`` of the vote it refers to, when known."""
+
+
+@dataclass
 class Speech:
     """One speech: who spoke, in what capacity and language, and what they said."""
 
@@ -73,6 +89,11 @@ class Speech:
     language_changes: list[LanguageChange] = field(default_factory=list)
     source_file: str | None = None
     repairs: dict[str, int] | None = None
+    explains: str | None = None
+    """``before`` or ``after``: the speech explains a vote made next to it."""
+    explains_vote: int | None = None
+    """Index into the record's ``votes`` of the vote it explains."""
+    positions: list[Position] = field(default_factory=list)
     kind: Literal["speech"] = "speech"
 
 
@@ -116,6 +137,65 @@ Item = Speech | Procedure | VotePassage | Heading
 
 
 @dataclass
+class Tally:
+    """Votes in favour, against and abstaining."""
+
+    in_favour: int
+    against: int
+    abstaining: int
+
+    def __str__(self) -> str:
+        return f"{self.in_favour}-{self.against}-{self.abstaining}"
+
+
+@dataclass
+class Cast:
+    """How one member voted: the name as printed and the state it resolves to."""
+
+    name: str
+    code: str | None
+    vote: str  # in_favour | against | abstaining | not_participating
+
+
+@dataclass
+class Vote:
+    """A decision the Council voted on (or adopted without a vote) and what came of it."""
+
+    subject: str
+    """draft_resolution, oral_amendment, written_amendment, procedural or unknown."""
+    document: str | None
+    """The draft voted on (``S/2020/24``), when the record names it."""
+    description: str
+    """The President's words putting it to the vote (or announcing the result)."""
+    method: str | None
+    casts: list[Cast] = field(default_factory=list)
+    counted: Tally | None = None
+    """The tally of the In favour / Against / Abstaining lists, when printed."""
+    announced: Tally | None = None
+    """The tally the President announced ("received 11 votes in favour, ...")."""
+    outcome: str = "unknown"
+    """adopted, not_adopted, vetoed, withdrawn or unknown."""
+    unanimous: bool = False
+    without_vote: bool = False
+    resolution: str | None = None
+    """``S/RES/2504 (2020)`` when adopted as a resolution."""
+    vetoed_by: list[str] = field(default_factory=list)
+    """Codes of the permanent members whose negative vote defeated it."""
+    proposer: str | None = None
+    item: int | None = None
+    """Index into ``items`` of the vote passage, or of the speech announcing the result."""
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Statement:
+    """A presidential statement read out at the meeting (``S/PRST/2020/2``)."""
+
+    symbol: str
+    item: int
+
+
+@dataclass
 class Source:
     """Where a record came from."""
 
@@ -146,6 +226,8 @@ class Record:
     items: list[Item] = field(default_factory=list)
     source: Source | None = None
     warnings: list[str] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
 
     @property
     def speeches(self) -> list[Speech]:
@@ -184,13 +266,25 @@ def record_to_json(record: Record) -> dict[str, Any]:
         "speeches": speeches,
         "source": asdict(record.source) if record.source else None,
         "warnings": list(record.warnings),
+        "votes": [asdict(v) for v in record.votes],
+        "statements": [asdict(s) for s in record.statements],
     }
 
 
 def _speech_from_json(data: dict[str, Any]) -> Speech:
     fields = {k: v for k, v in data.items() if k != "item"}
     fields["language_changes"] = [LanguageChange(**c) for c in fields.get("language_changes", [])]
+    fields["positions"] = [Position(**p) for p in fields.get("positions", [])]
     return Speech(**fields)
+
+
+def vote_from_json(data: dict[str, Any]) -> Vote:
+    """A vote from its JSON form."""
+    fields = dict(data)
+    fields["casts"] = [Cast(**c) for c in fields.get("casts", [])]
+    for name in ("counted", "announced"):
+        fields[name] = Tally(**fields[name]) if fields.get(name) else None
+    return Vote(**fields)
 
 
 def record_from_json(data: dict[str, Any]) -> Record:
@@ -230,6 +324,8 @@ def record_from_json(data: dict[str, Any]) -> Record:
         items=items,
         source=Source(**source) if source else None,
         warnings=list(data.get("warnings", [])),
+        votes=[vote_from_json(v) for v in data.get("votes", [])],
+        statements=[Statement(**s) for s in data.get("statements", [])],
     )
 
 

@@ -81,9 +81,15 @@ def council_members(year: int) -> frozenset[str] | None:
     return frozenset(members) if members else None
 
 
-def permanent_members() -> frozenset[str]:
-    """The codes of the five permanent members."""
-    return frozenset(_data()["permanent_members"])
+def permanent_members(year: int | None = None) -> frozenset[str]:
+    """The codes of the five permanent members; without a year, every state that has held a
+    permanent seat (the USSR until 1991, then the Russian Federation)."""
+    current = frozenset(_data()["permanent_members"])
+    if year is None:
+        return current | {"SUN"}
+    if year <= 1991:
+        return (current - {"RUS"}) | {"SUN"}
+    return current
 
 
 def vocabulary() -> list[str]:

@@ -19,12 +19,15 @@ from councilbase.model import (
     Item,
     LanguageChange,
     Member,
+    Position,
     President,
     Procedure,
     Record,
     Source,
     Speech,
+    Statement,
     VotePassage,
+    vote_from_json,
 )
 
 FORMAT_PRIORITY = {"pdf": 3, "text": 2, "jsonl": 2, "speeches": 1}
@@ -181,6 +184,9 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
                     _dumps(item.repairs) if item.repairs is not None else None,
                     topic,
                     facets(record, state, item.role),
+                    item.explains,
+                    item.explains_vote,
+                    _dumps([asdict(p) for p in item.positions]),
                 )
             )
             items.append((meeting_id, position, "speech", seq, None, None, "{}"))
@@ -193,7 +199,8 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
     conn.executemany(
         "INSERT INTO speeches (meeting_id, seq, position, agenda_item, speaker_line, speaker,"
         " title, name, affiliation, state, role, language, text, words, pages, language_changes,"
-        " source_file, repairs, topic, facets) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " source_file, repairs, topic, facets, explains, explains_vote, positions)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         speeches,
     )
     conn.executemany(
@@ -201,7 +208,69 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
         " VALUES (?,?,?,?,?,?,?)",
         items,
     )
+    save_votes(conn, meeting_id, record)
     return meeting_id
+
+
+def save_votes(conn: sqlite3.Connection, meeting_id: int, record: Record) -> None:
+    """The record's votes with each member's vote, its presidential statements, and the
+    positions its speeches declare."""
+    for number, vote in enumerate(record.votes):
+        tally = vote.announced or vote.counted
+        vote_id = conn.execute(
+            "INSERT INTO votes (meeting_id, number, subject, document, method, outcome, unanimous,"
+            " without_vote, resolution, in_favour, against, abstaining, vetoed_by, item, warnings,"
+            " data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                meeting_id,
+                number,
+                vote.subject,
+                vote.document,
+                vote.method,
+                vote.outcome,
+                int(vote.unanimous),
+                int(vote.without_vote),
+                vote.resolution,
+                tally.in_favour if tally else None,
+                tally.against if tally else None,
+                tally.abstaining if tally else None,
+                _dumps(vote.vetoed_by),
+                vote.item,
+                _dumps(vote.warnings),
+                _dumps(asdict(vote)),
+            ),
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO vote_casts (vote_id, position, name, state, vote) VALUES (?,?,?,?,?)",
+            [(vote_id, i, c.name, c.code, c.vote) for i, c in enumerate(vote.casts)],
+        )
+    conn.executemany(
+        "INSERT OR IGNORE INTO statements (meeting_id, symbol, item) VALUES (?,?,?)",
+        [(meeting_id, s.symbol, s.item) for s in record.statements],
+    )
+    rows = []
+    for seq, speech in enumerate(record.speeches):
+        for number, p in enumerate(speech.positions):
+            rows.append(
+                (
+                    meeting_id,
+                    seq,
+                    number,
+                    p.position,
+                    p.target,
+                    p.document,
+                    p.paragraph,
+                    p.start,
+                    p.end,
+                    p.vote,
+                )
+            )
+    conn.executemany(
+        "INSERT INTO positions (speech_id, number, position, target, document, paragraph, start,"
+        " end, vote) SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM speeches"
+        " WHERE meeting_id = ? AND seq = ?",
+        [(*r[2:], r[0], r[1]) for r in rows],
+    )
 
 
 def _speech(row: sqlite3.Row) -> Speech:
@@ -218,6 +287,9 @@ def _speech(row: sqlite3.Row) -> Speech:
         language_changes=[LanguageChange(**c) for c in json.loads(row["language_changes"])],
         source_file=row["source_file"],
         repairs=json.loads(row["repairs"]) if row["repairs"] is not None else None,
+        explains=row["explains"],
+        explains_vote=row["explains_vote"],
+        positions=[Position(**p) for p in json.loads(row["positions"])],
     )
 
 
@@ -297,6 +369,19 @@ def load_record(conn: sqlite3.Connection, key: str) -> Record | None:
         items=items,
         source=source,
         warnings=json.loads(row["warnings"]),
+        votes=[
+            vote_from_json(json.loads(r[0]))
+            for r in conn.execute(
+                "SELECT data FROM votes WHERE meeting_id = ? ORDER BY number", (mid,)
+            )
+        ],
+        statements=[
+            Statement(symbol=r[0], item=r[1])
+            for r in conn.execute(
+                "SELECT symbol, item FROM statements WHERE meeting_id = ? ORDER BY item, symbol",
+                (mid,),
+            )
+        ],
     )
 
 

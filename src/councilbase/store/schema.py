@@ -204,9 +204,118 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
+M003_VOTES = """
+ALTER TABLE speeches ADD COLUMN explains TEXT;          -- before | after: an explanation of vote
+ALTER TABLE speeches ADD COLUMN explains_vote INTEGER;  -- votes.number of the vote it explains
+ALTER TABLE speeches ADD COLUMN positions TEXT NOT NULL DEFAULT '[]';  -- JSON, as in the record
+
+CREATE TABLE votes (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,         -- 0-based order in the meeting
+    subject TEXT NOT NULL,           -- draft_resolution | oral_amendment | written_amendment | ...
+    document TEXT,                   -- the draft voted on: S/2020/24
+    method TEXT,
+    outcome TEXT NOT NULL,           -- adopted | not_adopted | vetoed | withdrawn | unknown
+    unanimous INTEGER NOT NULL,
+    without_vote INTEGER NOT NULL,
+    resolution TEXT,                 -- S/RES/2504 (2020)
+    in_favour INTEGER,               -- the announced tally, else the lists' count
+    against INTEGER,
+    abstaining INTEGER,
+    vetoed_by TEXT NOT NULL DEFAULT '[]',
+    item INTEGER,                    -- items.position of the vote passage or announcement
+    warnings TEXT NOT NULL DEFAULT '[]',
+    data TEXT NOT NULL,              -- the whole vote as in the record JSON
+    UNIQUE (meeting_id, number)
+);
+CREATE INDEX votes_resolution ON votes (resolution);
+CREATE INDEX votes_document ON votes (document);
+
+CREATE TABLE vote_casts (
+    vote_id INTEGER NOT NULL REFERENCES votes (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,              -- as printed in the list
+    state TEXT,                      -- its code; NULL when not in the reference data
+    vote TEXT NOT NULL,              -- in_favour | against | abstaining | not_participating
+    PRIMARY KEY (vote_id, position)
+);
+CREATE INDEX vote_casts_state ON vote_casts (state);
+
+CREATE TABLE statements (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    symbol TEXT NOT NULL,            -- S/PRST/2020/2
+    item INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, symbol)
+);
+
+CREATE TABLE positions (
+    speech_id INTEGER NOT NULL REFERENCES speeches (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    position TEXT NOT NULL,          -- in_favour | against | abstaining
+    target TEXT NOT NULL,
+    document TEXT,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    vote INTEGER,                    -- votes.number in the same meeting
+    PRIMARY KEY (speech_id, number)
+);
+CREATE INDEX positions_document ON positions (document);
+
+CREATE TABLE outcomes (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    row INTEGER NOT NULL,            -- 1-based meeting row in the file
+    year INTEGER NOT NULL,
+    symbol TEXT,                     -- S/PV.8700 (Resumption 1); NULL for meetings without one
+    meeting_number INTEGER,
+    resumption INTEGER,
+    closed INTEGER NOT NULL,
+    date TEXT,
+    press_release TEXT,
+    topic TEXT NOT NULL,
+    outcome TEXT NOT NULL,           -- the outcome cell as printed
+    letter_procedure TEXT,
+    letter_outcome TEXT,
+    problems TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (file, row)
+);
+CREATE INDEX outcomes_meeting ON outcomes (meeting_number, resumption);
+
+CREATE TABLE outcome_actions (
+    outcome_id INTEGER NOT NULL REFERENCES outcomes (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,              -- resolution | presidential_statement | draft_vetoed | ...
+    document TEXT,
+    in_favour INTEGER,
+    against INTEGER,
+    abstaining INTEGER,
+    unanimous INTEGER NOT NULL,
+    without_vote INTEGER NOT NULL,
+    vetoed_by TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (outcome_id, position)
+);
+CREATE INDEX outcome_actions_document ON outcome_actions (document);
+
+CREATE TABLE vetoes (
+    id INTEGER PRIMARY KEY,
+    row INTEGER NOT NULL,
+    date TEXT,
+    draft TEXT NOT NULL,
+    records TEXT NOT NULL DEFAULT '[]',
+    agenda TEXT NOT NULL,
+    vetoed_by TEXT NOT NULL DEFAULT '[]',
+    problems TEXT NOT NULL DEFAULT '[]'
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "m001_records", _script(M001_RECORDS)),
     Migration(2, "m002_speeches_fts", _script(fts_sql("speeches_fts"))),
+    Migration(3, "m003_votes_outcomes", _script(M003_VOTES)),
 )
 
 

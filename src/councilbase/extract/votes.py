@@ -1,0 +1,523 @@
+"""Votes, outcomes, presidential statements and explanations of vote, from a parsed record.
+
+The record gives three kinds of evidence, in order:
+
+* the President putting something to the vote ("I shall now put to the vote the draft
+  resolution contained in document S/2020/24"; "... the oral amendment proposed by the
+  Russian Federation") -> what is voted on;
+* the vote passage ("A vote was taken by show of hands. In favour: ... Against: ...") ->
+  each member's vote (absent from speech-level corpora);
+* the President's announcement ("The draft resolution received 11 votes in favour, none
+  against and 4 abstentions. The draft resolution has been adopted as resolution 2504
+  (2020)." / "... has not been adopted, owing to the negative vote of a permanent member of
+  the Council.") -> the tally and the outcome.
+
+A tally that disagrees with the lists, a list name the reference data does not know, a vote
+passage without its announcement: each is kept and reported in the vote's ``warnings``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from councilbase import reference
+from councilbase.model import (
+    Cast,
+    Position,
+    Record,
+    Speech,
+    Statement,
+    Tally,
+    Vote,
+    VotePassage,
+)
+
+NUMBER_WORDS = {
+    "none": 0,
+    "no": 0,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+}
+_NUM = r"(?:\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
+
+
+def number(word: str) -> int:
+    """``11`` or ``eleven`` -> 11; ``none`` -> 0."""
+    word = word.lower()
+    return int(word) if word.isdigit() else NUMBER_WORDS[word]
+
+
+# --- recognisers on the President's sentences --------------------------------------------
+
+_SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-Z“\"(])")
+_PUT_TO_VOTE = re.compile(
+    r"\b(?:put|putting)\s+(?:now\s+)?to\s+the\s+vote\s+(?:now\s+)?(?P<what>.+)"
+    r"|\bproceed\s+to\s+(?:the\s+)?(?:vote|voting)\s+on\s+(?P<what2>.+)",
+    re.IGNORECASE,
+)
+_RECEIVED = re.compile(r"\breceived\s+(?P<rest>.+)", re.IGNORECASE)
+_IN_FAVOUR = re.compile(rf"\b(?P<n>{_NUM})\s+votes?\s+in\s+favou?r", re.IGNORECASE)
+_AGAINST = re.compile(rf"\b(?P<n>{_NUM})\s+(?:votes?\s+)?against\b", re.IGNORECASE)
+_ABSTAINING = re.compile(rf"\b(?P<n>{_NUM})\s+abstentions?\b", re.IGNORECASE)
+_ADOPTED_AS = re.compile(
+    r"\b(?:has\s+been|is|was|have\s+been)\s+adopted(?P<unanimously>,?\s+unanimously,?)?"
+    r"(?P<without>,?\s+without\s+(?:a\s+)?vote,?)?\s+as\s+resolution\s+(?P<number>\d+)"
+    r"\s*\((?P<year>\d{4})\)",
+    re.IGNORECASE,
+)
+_ADOPTED = re.compile(
+    r"\b(?:has\s+been|is|was)\s+adopted(?P<unanimously>,?\s+unanimously)?"
+    r"(?P<without>,?\s+without\s+(?:a\s+)?vote)?\b",
+    re.IGNORECASE,
+)
+_NOT_ADOPTED = re.compile(
+    r"\b(?:has\s+not\s+been|was\s+not|is\s+not)\s+adopted\b|\bfailed\s+of\s+adoption\b",
+    re.IGNORECASE,
+)
+_VETO = re.compile(r"\bnegative\s+votes?\s+of\s+(?:a|one|two|three)?\s*permanent\s+members?", re.I)
+_PRST = re.compile(r"\bS/PRST/(?P<year>\d{4})/(?P<number>\d+)\b")
+_PRST_READ = re.compile(
+    r"\b(?:issued|issue)\s+(?:it\s+)?as\s+a\s+document|\bunder\s+the\s+symbol\b", re.I
+)
+_DOCUMENT = re.compile(r"\bS/\d{4}/\d+(?:/Rev\.\d+)?\b")
+_BY = re.compile(r"\b(?:proposed|submitted|sponsored|presented)\s+by\s+(?:the\s+)?(?P<who>[^,.;]+)")
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph cut into sentences (enough for the President's procedural sentences)."""
+    return [s.strip() for s in _SENTENCE.split(paragraph) if s.strip()]
+
+
+@dataclass
+class Subject:
+    """What the President puts to the vote."""
+
+    kind: str
+    document: str | None
+    proposer: str | None
+    description: str
+
+
+def recognise_put_to_vote(sentence: str) -> Subject | None:
+    """ "I shall now put to the vote the draft resolution contained in document S/2020/24" ->
+    a draft resolution S/2020/24."""
+    match = _PUT_TO_VOTE.search(sentence)
+    if not match:
+        return None
+    what = match.group("what") or match.group("what2") or ""
+    lower = what.lower()
+    if "amendment" in lower:
+        kind = "oral_amendment" if "oral" in lower else "written_amendment"
+    elif "draft resolution" in lower or "draft" in lower:
+        kind = "draft_resolution"
+    elif "proposal" in lower or "motion" in lower or "agenda" in lower:
+        kind = "procedural"
+    else:
+        kind = "unknown"
+    document = _DOCUMENT.search(what)
+    by = _BY.search(what)
+    return Subject(
+        kind,
+        document.group() if document else None,
+        by.group("who").strip() if by else None,
+        sentence,
+    )
+
+
+def recognise_tally(sentence: str) -> Tally | None:
+    """ "received 11 votes in favour, none against and 4 abstentions" -> 11-0-4."""
+    match = _RECEIVED.search(sentence)
+    if not match:
+        return None
+    rest = match.group("rest")
+    favour = _IN_FAVOUR.search(rest)
+    if not favour:
+        return None
+    against = _AGAINST.search(rest)
+    abstaining = _ABSTAINING.search(rest)
+    return Tally(
+        number(favour.group("n")),
+        number(against.group("n")) if against else 0,
+        number(abstaining.group("n")) if abstaining else 0,
+    )
+
+
+@dataclass
+class Result:
+    """The outcome the President announces."""
+
+    outcome: str
+    resolution: str | None = None
+    unanimous: bool = False
+    without_vote: bool = False
+
+
+def recognise_result(sentence: str) -> Result | None:
+    """ "... has been adopted as resolution 2504 (2020)", "... has not been adopted, owing to
+    the negative vote of a permanent member", "... adopted without a vote"."""
+    if _NOT_ADOPTED.search(sentence):
+        return Result("vetoed" if _VETO.search(sentence) else "not_adopted")
+    match = _ADOPTED_AS.search(sentence)
+    if match:
+        return Result(
+            "adopted",
+            f"S/RES/{match.group('number')} ({match.group('year')})",
+            unanimous=bool(match.group("unanimously")),
+            without_vote=bool(match.group("without")),
+        )
+    match = _ADOPTED.search(sentence)
+    if match and re.search(r"\b(?:draft|resolution|amendment|proposal|motion)\b", sentence, re.I):
+        if re.search(r"\bagenda\s+(?:was|is|has\s+been)\s+adopted", sentence, re.I):
+            return None
+        return Result(
+            "adopted",
+            unanimous=bool(match.group("unanimously")),
+            without_vote=bool(match.group("without")),
+        )
+    return None
+
+
+def recognise_statement(sentence: str) -> str | None:
+    """ "... will be issued as a document of the Security Council under the symbol
+    S/PRST/2020/2" -> ``S/PRST/2020/2``."""
+    match = _PRST.search(sentence)
+    if match and _PRST_READ.search(sentence):
+        return f"S/PRST/{match.group('year')}/{match.group('number')}"
+    return None
+
+
+# --- votes --------------------------------------------------------------------------------
+
+LIST_VOTES = (
+    ("in_favour", "in_favour"),
+    ("against", "against"),
+    ("abstaining", "abstaining"),
+    ("not_participating", "not_participating"),
+)
+
+
+def casts(passage: VotePassage) -> tuple[list[Cast], list[str]]:
+    """Each listed member's vote, resolved to a state code; names the reference data
+    does not know are kept as printed, with a warning."""
+    out: list[Cast] = []
+    warnings: list[str] = []
+    for attribute, vote in LIST_VOTES:
+        for name in getattr(passage, attribute):
+            code = reference.resolve_state(name)
+            if code is None:
+                warnings.append(f"vote list name {name!r} is not in the reference data")
+            out.append(Cast(name=name, code=code, vote=vote))
+    return out, warnings
+
+
+def _counted(items: list[Cast]) -> Tally:
+    return Tally(
+        sum(c.vote == "in_favour" for c in items),
+        sum(c.vote == "against" for c in items),
+        sum(c.vote == "abstaining" for c in items),
+    )
+
+
+def _president(speech: Speech) -> bool:
+    return speech.role == "president" or speech.title in ("The President", "The Acting President")
+
+
+def _finish(vote: Vote) -> None:
+    """Check the tally against the lists, name the vetoing members."""
+    if vote.counted and vote.announced and vote.counted != vote.announced:
+        vote.warnings.append(
+            f"the announced tally {vote.announced} differs from the lists ({vote.counted})"
+        )
+    if vote.outcome == "vetoed":
+        permanent = reference.permanent_members()
+        vote.vetoed_by = sorted(
+            {c.code for c in vote.casts if c.vote == "against" and c.code in permanent}
+        )
+        if not vote.vetoed_by:
+            vote.warnings.append("vetoed, but the record does not list the permanent members")
+    tally = vote.announced or vote.counted
+    absent = any(c.vote == "not_participating" for c in vote.casts)
+    if (
+        vote.outcome == "adopted"
+        and tally
+        and not vote.without_vote
+        and not absent
+        and tally.in_favour > 0
+        and tally.against == 0
+        and tally.abstaining == 0
+    ):
+        vote.unanimous = True  # every member present voted in favour
+    if vote.outcome == "unknown":
+        vote.warnings.append("the record does not say what came of this vote")
+
+
+def extract_votes(record: Record) -> None:
+    """Fill ``record.votes`` and ``record.statements`` from its items, in order."""
+    votes: list[Vote] = []
+    statements: list[Statement] = []
+    subject: Subject | None = None
+    drafts: list[str] = []
+    open_vote: Vote | None = None
+
+    def new_vote(item: int, description: str) -> Vote:
+        nonlocal subject
+        if subject is not None:
+            document = subject.document
+            if document is None and subject.kind == "draft_resolution" and len(drafts) == 1:
+                document = drafts[0]
+            vote = Vote(
+                subject=subject.kind,
+                document=document,
+                description=subject.description,
+                method=None,
+                proposer=subject.proposer,
+                item=item,
+            )
+        else:
+            vote = Vote(
+                subject="unknown", document=None, description=description, method=None, item=item
+            )
+        subject = None
+        votes.append(vote)
+        return vote
+
+    for index, item in enumerate(record.items):
+        if isinstance(item, VotePassage):
+            if open_vote is not None:
+                open_vote.warnings.append("no announced result before the next vote")
+                _finish(open_vote)
+            open_vote = new_vote(index, item.text)
+            open_vote.method = item.method
+            open_vote.casts, warnings = casts(item)
+            open_vote.warnings.extend(warnings)
+            open_vote.counted = _counted(open_vote.casts) if open_vote.casts else None
+            continue
+        if not isinstance(item, Speech) or not _president(item):
+            continue
+        for paragraph in item.text:
+            for sentence in sentences(paragraph):
+                if "draft resolution" in sentence.lower():
+                    drafts.extend(d for d in _DOCUMENT.findall(sentence) if d not in drafts)
+                symbol = recognise_statement(sentence)
+                if symbol and all(s.symbol != symbol for s in statements):
+                    statements.append(Statement(symbol=symbol, item=index))
+                tally = recognise_tally(sentence)
+                result = recognise_result(sentence)
+                if tally or result:
+                    vote = open_vote
+                    if (
+                        vote is None
+                        or (vote.announced and tally)
+                        or (vote.outcome != "unknown" and result)
+                    ):
+                        if vote is not None:
+                            _finish(vote)
+                        vote = new_vote(index, sentence)
+                    if tally:
+                        vote.announced = tally
+                        if vote.method is None:
+                            vote.method = "show of hands"
+                    if result:
+                        vote.outcome = result.outcome
+                        vote.resolution = result.resolution or vote.resolution
+                        vote.unanimous = vote.unanimous or result.unanimous
+                        vote.without_vote = result.without_vote
+                        if result.without_vote:
+                            vote.method = "without a vote"
+                        _finish(vote)
+                        open_vote = None
+                    else:
+                        open_vote = vote
+                    continue
+                found = recognise_put_to_vote(sentence)
+                if found is not None:
+                    subject = found
+    if open_vote is not None:
+        _finish(open_vote)
+    record.votes = votes
+    record.statements = statements
+    explain_votes(record)
+
+
+# --- explanations of vote and declared positions ------------------------------------------
+
+_BEFORE_CUE = re.compile(r"\bstatements?\s+before\s+the\s+vot(?:e|ing)\b", re.I)
+_AFTER_CUE = re.compile(
+    r"\bstatements?\s+after\s+the\s+vot(?:e|ing)\b|\bexplanations?\s+of\s+vote\b", re.I
+)
+_NATIONAL = re.compile(r"\bin\s+my\s+capacity\s+as\s+(?:the\s+)?representative\s+of\b", re.I)
+
+
+def _is_member_speech(speech: Speech) -> bool:
+    return speech.role == "member" or (
+        _president(speech) and any(_NATIONAL.search(p) for p in speech.text)
+    )
+
+
+def explain_votes(record: Record) -> None:
+    """Mark the members' speeches made just before or after a vote as explanations of it,
+    and find every position a speaker declares on a text."""
+    vote_at = {v.item: n for n, v in enumerate(record.votes) if v.item is not None}
+    vote_items = sorted(vote_at)
+    mode: str | None = None
+    for index, item in enumerate(record.items):
+        if not isinstance(item, Speech):
+            if index in vote_at:
+                mode = "after"
+            continue
+        if _president(item) and not _is_member_speech(item):
+            text = " ".join(item.text)
+            if index in vote_at:
+                mode = "after"
+            if _BEFORE_CUE.search(text):
+                mode = "before"
+            elif _AFTER_CUE.search(text):
+                mode = "after"
+            elif (_PUT_TO_VOTE.search(text) and mode == "before") or (
+                mode == "after"
+                and re.search(r"\bgive\s+the\s+floor\b", text, re.I)
+                and not _AFTER_CUE.search(text)
+            ):
+                mode = None
+            continue
+        if index in vote_at:  # a President's speech that announced a result and spoke nationally
+            mode = "after"
+        if mode is None:
+            continue
+        if not _is_member_speech(item):
+            mode = None
+            continue
+        if mode == "before":
+            following = [i for i in vote_items if i > index]
+            if following:
+                item.explains, item.explains_vote = "before", vote_at[following[0]]
+        else:
+            previous = [i for i in vote_items if i < index]
+            if previous:
+                item.explains, item.explains_vote = "after", vote_at[previous[-1]]
+    for speech in record.speeches:
+        speech.positions = declared_positions(speech, record)
+
+
+_FIRST_PERSON = re.compile(
+    r"\b(?:we|i|my|our|us)\b|\bdelegation\b|\bmy\s+country\b|\bmy\s+Government\b", re.I
+)
+_THIRD_PARTY = re.compile(
+    r"\b(?:they|those|others|members|some|many|countries|Council|States|colleagues|who)\b", re.I
+)
+_POSITION = re.compile(
+    r"\b(?P<favour>vot(?:ed|e|es|ing)\s+(?:yes\s+)?(?:in\s+favou?r(?:\s+of)?|for))\b"
+    r"|\b(?P<against>vot(?:ed|e|es|ing)\s+(?:no\s+)?against)\b"
+    r"|\b(?P<abstain>abstain(?:ed|s|ing)?|abstention|vot(?:ed|e|ing)\s+to\s+abstain)\b",
+    re.IGNORECASE,
+)
+_TARGET = re.compile(
+    r"^\s*(?:(?:in|on|from)\s+(?:the\s+)?(?:voting|vote)(?:\s+(?:on|in))?\s*|(?:in|on)\s+)?"
+    r"(?P<target>(?:the\s+|this\s+|today[’']s\s+|that\s+)?"
+    r"(?:(?:draft\s+)?resolutions?\s+\d+\s*\(\d{4}\)"
+    r"|(?:revised\s+)?draft\s+resolutions?(?:\s+(?:contained\s+)?in\s+document\s+S/\d{4}/\d+|\s+S/\d{4}/\d+)?"
+    r"|(?:proposed\s+)?(?:oral\s+|written\s+)?amendments?(?:\s+(?:contained\s+)?in\s+document\s+S/\d{4}/\d+)?"
+    r"|resolution|text|draft|it|this))",
+    re.IGNORECASE,
+)
+_RESOLUTION = re.compile(r"resolution\s+(\d+)\s*\((\d{4})\)", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|n[’']t|cannot|neither|nor)\b[^.;]{0,20}$", re.I)
+_CLAUSE = re.compile(r"[.;:!?]\s|,\s+(?:but|and|while|which|as)\s|\s—\s|\s-\s")
+
+
+def _subject(before: str) -> str:
+    cut = [m.end() for m in _CLAUSE.finditer(before)]
+    return before[cut[-1] :] if cut else before[-160:]
+
+
+def _own_names(speech: Speech, record: Record) -> list[str]:
+    code = reference.resolve_state(speech.affiliation)
+    if code is None and _president(speech) and record.president:
+        code = reference.resolve_state(record.president.country)
+    state = reference.state_by_code(code) if code else None
+    if state is None:
+        return []
+    return [state.name, *state.aliases, *state.demonyms]
+
+
+def declared_positions(speech: Speech, record: Record) -> list[Position]:
+    """Every "we voted in favour of ...", "X abstained in the voting on ...", "voted against
+    the draft resolution" in a speech, with the text it refers to."""
+    names = [n for n in _own_names(speech, record) if len(n) > 2]
+    own = (
+        re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
+        if names
+        else None
+    )
+    out: list[Position] = []
+    for number_, paragraph in enumerate(speech.text):
+        for match in _POSITION.finditer(paragraph):
+            before = paragraph[: match.start()]
+            if _NEGATION.search(before[-40:]):
+                continue
+            subject = _subject(before)
+            if not (_FIRST_PERSON.search(subject) or (own and own.search(subject))):
+                continue
+            if _THIRD_PARTY.search(subject) and not (
+                re.search(r"\b(?:we|i)\b", subject, re.I) or (own and own.search(subject))
+            ):
+                continue
+            target = _TARGET.match(paragraph[match.end() :])
+            kind = (
+                "in_favour"
+                if match.group("favour")
+                else "against"
+                if match.group("against")
+                else "abstaining"
+            )
+            if target is None and kind != "abstaining":
+                continue
+            target_text = target.group("target") if target else ""
+            document = None
+            if target_text:
+                resolution = _RESOLUTION.search(target_text)
+                draft = _DOCUMENT.search(target_text)
+                if resolution:
+                    document = f"S/RES/{resolution.group(1)} ({resolution.group(2)})"
+                elif draft:
+                    document = draft.group()
+            end = match.end() + (target.end() if target else 0)
+            vote = _vote_for(document, speech, record)
+            if any(p.paragraph == number_ and p.start == match.start() for p in out):
+                continue
+            out.append(
+                Position(
+                    position=kind,
+                    target=target_text.strip(),
+                    document=document,
+                    paragraph=number_,
+                    start=match.start(),
+                    end=end,
+                    vote=vote,
+                )
+            )
+    return out
+
+
+def _vote_for(document: str | None, speech: Speech, record: Record) -> int | None:
+    for n, vote in enumerate(record.votes):
+        if document and document in (vote.resolution, vote.document):
+            return n
+    if document is None and speech.explains_vote is not None:
+        return speech.explains_vote
+    return None
