@@ -12,7 +12,7 @@ from rich.console import Console
 
 from councilbase import __version__
 from councilbase.fetch import DEFAULT_BASE_URL, Fetcher, FetchError, default_cache, expand_symbols
-from councilbase.model import Procedure, Record, Speech, VotePassage, record_to_json
+from councilbase.model import Procedure, Record, Speech, Vote, VotePassage, record_to_json
 from councilbase.pipeline import parse_inputs
 from councilbase.sample import demo_inputs
 from councilbase.store.database import Database, default_path
@@ -61,6 +61,8 @@ def format_record(record: Record, full: bool = False) -> str:
     for item in record.items:
         if isinstance(item, Speech):
             lang = f" [{item.language}]" if item.language else ""
+            if item.explains:
+                lang += f" (explanation of vote, {item.explains})"
             words = sum(len(p.split()) for p in item.text)
             lines.append(
                 f"- {item.speaker_line or '(unknown speaker)'}{lang} <{item.role}> {words} words"
@@ -86,9 +88,47 @@ def format_record(record: Record, full: bool = False) -> str:
             lines.append(f"  [{item.type}] {text}")
         else:
             lines.append(f"  == {item.text}")
+    if record.votes or record.statements:
+        lines.append("")
+        lines.append("Decisions:")
+    for number, vote in enumerate(record.votes, start=1):
+        lines.extend(format_vote(number, vote))
+    for statement in record.statements:
+        lines.append(f"  presidential statement {statement.symbol}")
     for warning in record.warnings:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)
+
+
+def format_vote(number: int, vote: Vote) -> list[str]:
+    """One vote: what, how, the tally, the outcome, and each member's vote."""
+    what = vote.subject.replace("_", " ")
+    if vote.document:
+        what += f" {vote.document}"
+    if vote.proposer:
+        what += f" (proposed by {vote.proposer})"
+    tally = vote.announced or vote.counted
+    outcome = vote.outcome.replace("_", " ")
+    if vote.resolution:
+        outcome += f" as {vote.resolution}"
+    if vote.unanimous:
+        outcome += ", unanimously"
+    if vote.without_vote:
+        outcome += ", without a vote"
+    if vote.vetoed_by:
+        outcome += f" (negative vote of {', '.join(vote.vetoed_by)})"
+    lines = [f"  {number}. {what}: {outcome}" + (f", {tally}" if tally else "")]
+    for label, key in (
+        ("in favour", "in_favour"),
+        ("against", "against"),
+        ("abstaining", "abstaining"),
+        ("not participating", "not_participating"),
+    ):
+        names = [f"{c.code or '?'}" for c in vote.casts if c.vote == key]
+        if names:
+            lines.append(f"     {label}: {' '.join(names)}")
+    lines.extend(f"     warning: {w}" for w in vote.warnings)
+    return lines
 
 
 @app.command()
@@ -423,6 +463,96 @@ def fetch(
     if ingest_after and got:
         ingest([str(folder)], db=db, jobs=None)
     if failed:
+        raise typer.Exit(1)
+
+
+outcomes_app = typer.Typer(
+    help="The UN library's index of meetings and outcomes.", no_args_is_help=True
+)
+app.add_typer(outcomes_app, name="outcomes")
+
+
+@outcomes_app.command("import")
+def outcomes_import(
+    folder: Path = typer.Argument(..., help="Folder of scact<YEAR>_table_en.html files."),
+    db: Path | None = DB_OPTION,
+) -> None:
+    """Import the yearly tables of meetings and outcomes (and the veto list), replacing
+    the index held before.
+
+    Example: councilbase outcomes import ../shared/records/outcomes
+    """
+    from councilbase.store.outcomes import import_outcomes
+
+    database = _open(db)
+    try:
+        summary = import_outcomes(database.conn, folder)
+    finally:
+        database.close()
+    for name, count in summary.rows.items():
+        out.print(f"{name}: {count} rows", markup=False)
+    out.print(
+        f"outcomes: {summary.total} meeting rows from {len(summary.rows)} tables, "
+        f"{summary.vetoes} vetoes in the veto list, {len(summary.problems)} rows with problems",
+        markup=False,
+    )
+    for file, row, problem in summary.problems:
+        err.print(f"  {file} row {row}: {problem}", markup=False)
+    for error in summary.errors:
+        err.print(f"error: {error}", markup=False)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    db: Path | None = DB_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Compare every vote the records give with the official outcomes index, and list
+    each disagreement with both sides; also names the reference data does not know.
+
+    Example: councilbase check --db council.db
+    """
+    from dataclasses import asdict
+
+    from councilbase.store.outcomes import reconcile, unknown_names
+
+    database = _open(db, readonly=True)
+    try:
+        indexed = database.conn.execute("SELECT count(*) FROM outcomes").fetchone()[0]
+        disagreements = reconcile(database.conn)
+        unknown = unknown_names(database.conn)
+        problems = database.check()
+    finally:
+        database.close()
+    if as_json:
+        payload = {
+            "disagreements": [asdict(d) for d in disagreements],
+            "unknown_names": [{"meeting": m, "where": w, "name": n} for m, w, n in unknown],
+            "database_problems": problems,
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        if not indexed:
+            out.print(
+                "no outcomes index: run `councilbase outcomes import DIR` first", markup=False
+            )
+        for d in disagreements:
+            out.print(
+                f"{d.meeting}  {d.what}\n    record: {d.record}\n    index:  {d.index}",
+                markup=False,
+            )
+        for meeting, where, name in unknown:
+            out.print(f"{meeting}  unknown name in {where}: {name!r}", markup=False)
+        for problem in problems:
+            out.print(f"database: {problem}", markup=False)
+        out.print(
+            f"check: {len(disagreements)} disagreements with the index, {len(unknown)} unknown "
+            f"names, {len(problems)} database problems",
+            markup=False,
+        )
+    if disagreements or unknown or problems:
         raise typer.Exit(1)
 
 

@@ -296,21 +296,34 @@ def extract_votes(record: Record) -> None:
         votes.append(vote)
         return vote
 
+    def passage(index: int, found: VotePassage) -> None:
+        nonlocal open_vote
+        if open_vote is not None:
+            open_vote.warnings.append("no announced result before the next vote")
+            _finish(open_vote)
+        open_vote = new_vote(index, found.text)
+        open_vote.method = found.method
+        open_vote.casts, warnings = casts(found)
+        open_vote.warnings.extend(warnings)
+        open_vote.counted = _counted(open_vote.casts) if open_vote.casts else None
+
     for index, item in enumerate(record.items):
         if isinstance(item, VotePassage):
-            if open_vote is not None:
-                open_vote.warnings.append("no announced result before the next vote")
-                _finish(open_vote)
-            open_vote = new_vote(index, item.text)
-            open_vote.method = item.method
-            open_vote.casts, warnings = casts(item)
-            open_vote.warnings.extend(warnings)
-            open_vote.counted = _counted(open_vote.casts) if open_vote.casts else None
+            passage(index, item)
             continue
         if not isinstance(item, Speech) or not _president(item):
             continue
         for paragraph in item.text:
-            for sentence in sentences(paragraph):
+            pieces: list[str | VotePassage] = []
+            for piece in split_inline_passage(paragraph):
+                if isinstance(piece, VotePassage):
+                    pieces.append(piece)
+                else:
+                    pieces.extend(sentences(piece))
+            for sentence in pieces:
+                if isinstance(sentence, VotePassage):
+                    passage(index, sentence)
+                    continue
                 if "draft resolution" in sentence.lower():
                     drafts.extend(d for d in _DOCUMENT.findall(sentence) if d not in drafts)
                 symbol = recognise_statement(sentence)
@@ -354,6 +367,62 @@ def extract_votes(record: Record) -> None:
     explain_votes(record)
 
 
+_INLINE_PASSAGE = re.compile(
+    r"A\s+(?:recorded\s+)?vote\s+was\s+taken\s+by\s+(?P<method>[a-z -]+?)\.\s*"
+    r"In\s+favou?r:\s*(?P<in_favour>.*?)\s*Against:\s*(?P<against>.*?)\s*"
+    r"Abstaining:\s*(?P<abstaining>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _take_names(text: str) -> tuple[list[str], str]:
+    """Country names from the start of a list that runs into the next sentence:
+    ``China, Russian Federation The draft resolution ...`` -> the two names, the rest."""
+    stripped = text.strip()
+    if re.match(r"None\b", stripped):
+        return [], stripped[4:]
+    names: list[str] = []
+    parts = stripped.split(",")
+    for number, part in enumerate(parts):
+        words = part.split()
+        for length in range(len(words), 0, -1):
+            candidate = " ".join(words[:length])
+            if reference.resolve_state(candidate) or (
+                length == len(words) and number < len(parts) - 1
+            ):
+                names.append(candidate)
+                if length < len(words):
+                    rest = " ".join([*words[length:], ",".join(parts[number + 1 :])]).strip(" ,")
+                    return names, rest
+                break
+        else:
+            return names, ",".join(parts[number:])
+    return names, ""
+
+
+def split_inline_passage(paragraph: str) -> list[str | VotePassage]:
+    """A President's paragraph of a speech-level corpus, where the vote passage stands inside
+    the text: the text before it, the passage (its lists read), the text after it."""
+    match = _INLINE_PASSAGE.search(paragraph)
+    if not match:
+        return [paragraph]
+
+    def split(text: str) -> list[str]:
+        return [n.strip() for n in text.split(",") if n.strip() and n.strip().lower() != "none"]
+
+    abstaining, rest = _take_names(match.group("abstaining"))
+    passage_text = paragraph[match.start() : len(paragraph) - len(rest)].strip()
+    found = VotePassage(
+        text=passage_text,
+        method=match.group("method").strip(),
+        in_favour=split(match.group("in_favour")),
+        against=split(match.group("against")),
+        abstaining=abstaining,
+    )
+    before = paragraph[: match.start()].strip()
+    return [p for p in (before, found, rest.strip()) if p]
+
+
 # --- explanations of vote and declared positions ------------------------------------------
 
 _BEFORE_CUE = re.compile(r"\bstatements?\s+before\s+the\s+vot(?:e|ing)\b", re.I)
@@ -388,11 +457,7 @@ def explain_votes(record: Record) -> None:
                 mode = "before"
             elif _AFTER_CUE.search(text):
                 mode = "after"
-            elif (_PUT_TO_VOTE.search(text) and mode == "before") or (
-                mode == "after"
-                and re.search(r"\bgive\s+the\s+floor\b", text, re.I)
-                and not _AFTER_CUE.search(text)
-            ):
+            elif _PUT_TO_VOTE.search(text) and mode == "before":
                 mode = None
             continue
         if index in vote_at:  # a President's speech that announced a result and spoke nationally
@@ -421,7 +486,7 @@ _THIRD_PARTY = re.compile(
     r"\b(?:they|those|others|members|some|many|countries|Council|States|colleagues|who)\b", re.I
 )
 _POSITION = re.compile(
-    r"\b(?P<favour>vot(?:ed|e|es|ing)\s+(?:yes\s+)?(?:in\s+favou?r(?:\s+of)?|for))\b"
+    r"\b(?P<favour>vot(?:ed|e|es|ing)\s+(?:yes\s+)?(?:in\s+favou?r(?:\s+of)?|for|to\s+adopt))\b"
     r"|\b(?P<against>vot(?:ed|e|es|ing)\s+(?:no\s+)?against)\b"
     r"|\b(?P<abstain>abstain(?:ed|s|ing)?|abstention|vot(?:ed|e|ing)\s+to\s+abstain)\b",
     re.IGNORECASE,
@@ -432,12 +497,15 @@ _TARGET = re.compile(
     r"(?:(?:draft\s+)?resolutions?\s+\d+\s*\(\d{4}\)"
     r"|(?:revised\s+)?draft\s+resolutions?(?:\s+(?:contained\s+)?in\s+document\s+S/\d{4}/\d+|\s+S/\d{4}/\d+)?"
     r"|(?:proposed\s+)?(?:oral\s+|written\s+)?amendments?(?:\s+(?:contained\s+)?in\s+document\s+S/\d{4}/\d+)?"
-    r"|resolution|text|draft|it|this))",
+    r"|(?:draft\s+)?resolution\b|text\b|draft\b|it\b(?!\s+(?:is|was|has|will|would))))",
     re.IGNORECASE,
 )
 _RESOLUTION = re.compile(r"resolution\s+(\d+)\s*\((\d{4})\)", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|n[’']t|cannot|neither|nor)\b[^.;]{0,20}$", re.I)
 _CLAUSE = re.compile(r"[.;:!?]\s|,\s+(?:but|and|while|which|as)\s|\s—\s|\s-\s")
+
+
+_RELATIVE = re.compile(r"\b(?:that|who|which)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
 def _subject(before: str) -> str:
@@ -471,6 +539,11 @@ def declared_positions(speech: Speech, record: Record) -> list[Position]:
             if _NEGATION.search(before[-40:]):
                 continue
             subject = _subject(before)
+            if re.fullmatch(r"\s*By\s*", subject, re.I):  # "By voting to adopt ..., we ..."
+                subject = paragraph[match.end() : match.end() + 120].split(",", 1)[-1][:60]
+            relative = _RELATIVE.search(subject)
+            if relative:  # "the members of the Council that voted": the antecedent votes
+                subject = " ".join(subject[: relative.start()].split()[-4:])
             if not (_FIRST_PERSON.search(subject) or (own and own.search(subject))):
                 continue
             if _THIRD_PARTY.search(subject) and not (
@@ -497,7 +570,7 @@ def declared_positions(speech: Speech, record: Record) -> list[Position]:
                 elif draft:
                     document = draft.group()
             end = match.end() + (target.end() if target else 0)
-            vote = _vote_for(document, speech, record)
+            vote = _vote_for(document, target_text, speech, record)
             if any(p.paragraph == number_ and p.start == match.start() for p in out):
                 continue
             out.append(
@@ -514,10 +587,19 @@ def declared_positions(speech: Speech, record: Record) -> list[Position]:
     return out
 
 
-def _vote_for(document: str | None, speech: Speech, record: Record) -> int | None:
+def _vote_for(document: str | None, target: str, speech: Speech, record: Record) -> int | None:
     for n, vote in enumerate(record.votes):
         if document and document in (vote.resolution, vote.document):
             return n
+    if target:
+        amendment = "amendment" in target.lower()
+        same_kind = [
+            n
+            for n, v in enumerate(record.votes)
+            if v.subject.endswith("amendment") == amendment and v.subject != "unknown"
+        ]
+        if len(same_kind) == 1:
+            return same_kind[0]
     if document is None and speech.explains_vote is not None:
         return speech.explains_vote
     return None

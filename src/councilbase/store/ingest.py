@@ -164,18 +164,36 @@ def _parse_alone(unit: Unit) -> Parsed:
             return Parsed([], [RecordError(unit.label, "made the parser crash; it was skipped")])
 
 
+def _ping() -> bool:
+    return True
+
+
+def _working_pool(workers: int) -> ProcessPoolExecutor | None:
+    """A pool whose workers start; None where they cannot (a program read from standard
+    input, some embedded interpreters): then this process parses alone."""
+    executor = _pool(workers)
+    try:
+        if executor.submit(_ping).result(timeout=120):
+            return executor
+    except Exception:  # any failure to start means: parse here instead
+        pass
+    executor.shutdown(wait=False, cancel_futures=True)
+    return None
+
+
 def _parse_all(units: list[Unit], workers: int) -> Generator[Parsed, None, None]:
-    """Parse units in order, in ``workers`` processes (in this one when 1). When a worker
-    dies (a crash inside a PDF library), the unit at the head is parsed alone to find out
-    whether it was the cause, and a new pool takes the rest."""
-    if workers <= 1:
-        yield from (parse_unit(unit) for unit in units)
-        return
+    """Parse units in order, in ``workers`` processes (in this one when 1, or when worker
+    processes cannot start). When a worker dies (a crash inside a PDF library), the unit at
+    the head is parsed alone to find out whether it was the cause, and a new pool takes the
+    rest."""
     start = 0
     while start < len(units):
-        executor = _pool(workers)
-        futures = [executor.submit(parse_unit, unit) for unit in units[start:]]
+        executor = _working_pool(workers) if workers > 1 else None
+        if executor is None:
+            yield from (parse_unit(unit) for unit in units[start:])
+            return
         try:
+            futures = [executor.submit(parse_unit, unit) for unit in units[start:]]
             for future in futures:
                 try:
                     parsed = future.result()

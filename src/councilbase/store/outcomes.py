@@ -1,0 +1,322 @@
+"""The official outcomes index in the database, and its reconciliation with the votes the
+records themselves give.
+
+``import_outcomes`` replaces the index with the tables in a folder, in one transaction.
+``reconcile`` compares, for every meeting with votes or with index actions, what the record
+says (resolution, tally, veto, draft) with what the index says, and lists each disagreement
+with both sides.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from councilbase.errors import RecordError
+from councilbase.parse.outcomes import OutcomeRow, Veto, parse_table, parse_vetoes
+
+VETO_FILE = "scact_veto_table_en.html"
+
+
+@dataclass
+class ImportSummary:
+    """What an import read: rows per file, rows with problems, the veto list."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    problems: list[tuple[str, int, str]] = field(default_factory=list)
+    skipped: dict[str, list[str]] = field(default_factory=dict)
+    vetoes: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """Meeting rows imported."""
+        return sum(self.rows.values())
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def import_outcomes(conn: sqlite3.Connection, folder: Path) -> ImportSummary:
+    """Import every ``scact*_table_en.html`` (and the veto list) in a folder, replacing the
+    index held before; a file that cannot be read is reported and the rest imported."""
+    summary = ImportSummary()
+    files = sorted(folder.glob("scact*_table_en.html")) if folder.is_dir() else []
+    if not folder.is_dir():
+        summary.errors.append(RecordError(str(folder), "is not a folder of outcome tables"))
+        return summary
+    tables: list[tuple[Path, list[OutcomeRow]]] = []
+    vetoes: list[Veto] = []
+    for path in files:
+        try:
+            if path.name == VETO_FILE:
+                vetoes = parse_vetoes(path)
+                continue
+            rows, skipped = parse_table(path)
+        except RecordError as exc:
+            summary.errors.append(exc)
+            continue
+        tables.append((path, rows))
+        summary.rows[path.name] = len(rows)
+        if skipped:
+            summary.skipped[path.name] = skipped
+        summary.problems += [(path.name, r.row, "; ".join(r.problems)) for r in rows if r.problems]
+    if not files:
+        summary.errors.append(RecordError(str(folder), "holds no scact*_table_en.html files"))
+        return summary
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM outcomes")
+        conn.execute("DELETE FROM vetoes")
+        for _, rows in tables:
+            for row in rows:
+                outcome_id = conn.execute(
+                    "INSERT INTO outcomes (file, row, year, symbol, meeting_number, resumption,"
+                    " closed, date, press_release, topic, outcome, letter_procedure,"
+                    " letter_outcome, problems) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        row.file,
+                        row.row,
+                        row.year,
+                        row.symbol,
+                        row.meeting_number,
+                        row.resumption,
+                        int(row.closed),
+                        row.date,
+                        row.press_release,
+                        row.topic,
+                        row.outcome,
+                        row.letter_procedure,
+                        row.letter_outcome,
+                        _dumps(row.problems),
+                    ),
+                ).lastrowid
+                conn.executemany(
+                    "INSERT INTO outcome_actions (outcome_id, position, kind, document, in_favour,"
+                    " against, abstaining, unanimous, without_vote, vetoed_by, text, note)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            outcome_id,
+                            i,
+                            a.kind,
+                            a.document,
+                            a.tally.in_favour if a.tally else None,
+                            a.tally.against if a.tally else None,
+                            a.tally.abstaining if a.tally else None,
+                            int(a.unanimous),
+                            int(a.without_vote),
+                            _dumps(a.vetoed_by),
+                            a.text,
+                            a.note,
+                        )
+                        for i, a in enumerate(row.actions)
+                    ],
+                )
+        conn.executemany(
+            "INSERT INTO vetoes (row, date, draft, records, agenda, vetoed_by, problems)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [
+                (
+                    v.row,
+                    v.date,
+                    v.draft,
+                    _dumps(v.records),
+                    v.agenda,
+                    _dumps(v.vetoed_by),
+                    _dumps(v.problems),
+                )
+                for v in vetoes
+            ],
+        )
+    summary.vetoes = len(vetoes)
+    return summary
+
+
+@dataclass
+class Disagreement:
+    """The record and the index say different things about a meeting."""
+
+    meeting: str
+    what: str
+    record: str
+    index: str
+
+
+def _index_actions(
+    conn: sqlite3.Connection, number: int, resumption: int | None
+) -> list[sqlite3.Row]:
+    rows: list[sqlite3.Row] = conn.execute(
+        "SELECT a.* FROM outcome_actions a JOIN outcomes o ON o.id = a.outcome_id"
+        " WHERE o.meeting_number = ? AND coalesce(o.resumption, 0) = ?"
+        " AND a.kind IN ('resolution', 'draft_vetoed', 'draft_not_adopted', 'presidential_statement')"
+        " ORDER BY o.file, o.row, a.position",
+        (number, resumption or 0),
+    ).fetchall()
+    return rows
+
+
+def _tally(row: sqlite3.Row) -> str:
+    if row["in_favour"] is None:
+        return "no tally"
+    return f"{row['in_favour']}-{row['against']}-{row['abstaining']}"
+
+
+def reconcile(conn: sqlite3.Connection) -> list[Disagreement]:
+    """Every disagreement between the records' votes and the official index."""
+    out: list[Disagreement] = []
+    if not conn.execute("SELECT 1 FROM outcomes LIMIT 1").fetchone():
+        return out
+    meetings = conn.execute(
+        "SELECT id, key, meeting_number, resumption FROM meetings"
+        " WHERE meeting_number IS NOT NULL ORDER BY meeting_number, coalesce(resumption, 0)"
+    ).fetchall()
+    for meeting in meetings:
+        key = meeting["key"]
+        index = _index_actions(conn, meeting["meeting_number"], meeting["resumption"])
+        listed = conn.execute(
+            "SELECT count(*) FROM outcomes WHERE meeting_number = ? AND coalesce(resumption, 0) = ?",
+            (meeting["meeting_number"], meeting["resumption"] or 0),
+        ).fetchone()[0]
+        votes = conn.execute(
+            "SELECT * FROM votes WHERE meeting_id = ? ORDER BY number", (meeting["id"],)
+        ).fetchall()
+        statements = [
+            r[0]
+            for r in conn.execute(
+                "SELECT symbol FROM statements WHERE meeting_id = ?", (meeting["id"],)
+            )
+        ]
+        if not listed:
+            if votes or statements:
+                out.append(Disagreement(key, "meeting", "has votes or statements", "not listed"))
+            continue
+        resolutions = {r["document"]: r for r in index if r["kind"] == "resolution"}
+        drafts = {
+            r["document"]: r for r in index if r["kind"] in ("draft_vetoed", "draft_not_adopted")
+        }
+        prsts = {r["document"] for r in index if r["kind"] == "presidential_statement"}
+        seen_resolutions: set[str] = set()
+        seen_drafts: set[str] = set()
+        for vote in votes:
+            tally = (
+                f"{vote['in_favour']}-{vote['against']}-{vote['abstaining']}"
+                if vote["in_favour"] is not None
+                else "no tally"
+            )
+            label = (
+                vote["resolution"]
+                or vote["document"]
+                or f"vote {vote['number'] + 1} ({vote['subject']})"
+            )
+            if vote["outcome"] == "adopted" and vote["resolution"]:
+                row = resolutions.get(vote["resolution"])
+                seen_resolutions.add(vote["resolution"])
+                if row is None:
+                    out.append(
+                        Disagreement(
+                            key, f"{label}: adopted", f"adopted {tally}", "not in the index"
+                        )
+                    )
+                elif row["in_favour"] is not None and tally != "no tally" and _tally(row) != tally:
+                    out.append(Disagreement(key, f"{label}: tally", tally, _tally(row)))
+            elif (
+                vote["outcome"] in ("vetoed", "not_adopted")
+                and vote["subject"] == "draft_resolution"
+            ):
+                document = vote["document"]
+                row = drafts.get(document) if document else None
+                if document:
+                    seen_drafts.add(document)
+                if row is None:
+                    out.append(
+                        Disagreement(
+                            key,
+                            f"{label}: {vote['outcome']}",
+                            f"{vote['outcome']} {tally}",
+                            "not in the index",
+                        )
+                    )
+                    continue
+                kind = "vetoed" if row["kind"] == "draft_vetoed" else "not_adopted"
+                if kind != vote["outcome"]:
+                    out.append(Disagreement(key, f"{label}: outcome", vote["outcome"], kind))
+                if row["in_favour"] is not None and tally != "no tally" and _tally(row) != tally:
+                    out.append(Disagreement(key, f"{label}: tally", tally, _tally(row)))
+                record_vetoes = json.loads(vote["vetoed_by"])
+                index_vetoes = json.loads(row["vetoed_by"])
+                if (
+                    kind == "vetoed"
+                    and record_vetoes
+                    and sorted(record_vetoes) != sorted(index_vetoes)
+                ):
+                    out.append(
+                        Disagreement(
+                            key,
+                            f"{label}: vetoed by",
+                            ", ".join(record_vetoes),
+                            ", ".join(index_vetoes),
+                        )
+                    )
+        for document, row in resolutions.items():
+            if document not in seen_resolutions:
+                out.append(
+                    Disagreement(
+                        key,
+                        f"{document}: adopted",
+                        "no such vote in the record",
+                        f"adopted {_tally(row)}",
+                    )
+                )
+        for document, row in drafts.items():
+            if document not in seen_drafts:
+                out.append(
+                    Disagreement(
+                        key,
+                        f"{document}: {row['kind'].removeprefix('draft_')}",
+                        "no such vote in the record",
+                        _tally(row),
+                    )
+                )
+        for symbol in prsts - set(statements):
+            if symbol and symbol.startswith("S/PRST/"):
+                out.append(
+                    Disagreement(
+                        key,
+                        f"{symbol}: presidential statement",
+                        "not read out in the record",
+                        "issued",
+                    )
+                )
+        for symbol in set(statements) - prsts:
+            out.append(
+                Disagreement(
+                    key, f"{symbol}: presidential statement", "read out", "not in the index"
+                )
+            )
+    return out
+
+
+def unknown_names(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """Vote-list names and speech affiliations the reference data does not know:
+    (meeting, where, name as written)."""
+    rows = conn.execute(
+        "SELECT DISTINCT m.key, 'vote list', c.name FROM vote_casts c JOIN votes v ON v.id = c.vote_id"
+        " JOIN meetings m ON m.id = v.meeting_id WHERE c.state IS NULL ORDER BY 1, 3"
+    ).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def outcome_counts(conn: sqlite3.Connection) -> dict[str, Counter[str]]:
+    """Actions per kind in the index, per year."""
+    out: dict[str, Counter[str]] = {}
+    for year, kind, count in conn.execute(
+        "SELECT o.year, a.kind, count(*) FROM outcome_actions a JOIN outcomes o ON o.id = a.outcome_id"
+        " GROUP BY 1, 2"
+    ):
+        out.setdefault(str(year), Counter())[kind] = count
+    return out
