@@ -486,8 +486,9 @@ _THIRD_PARTY = re.compile(
     r"\b(?:they|those|others|members|some|many|countries|Council|States|colleagues|who)\b", re.I
 )
 _POSITION = re.compile(
-    r"\b(?P<favour>vot(?:ed|e|es|ing)\s+(?:yes\s+)?(?:in\s+favou?r(?:\s+of)?|for|to\s+adopt))\b"
-    r"|\b(?P<against>vot(?:ed|e|es|ing)\s+(?:no\s+)?against)\b"
+    r"\b(?P<favour>vot(?:ed|e|es|ing)\s+(?:yes\s+|today\s+|again\s+|\w+ly\s+)?"
+    r"(?:in\s+favou?r(?:\s+of)?|for|to\s+adopt))\b"
+    r"|\b(?P<against>vot(?:ed|e|es|ing)\s+(?:no\s+|today\s+|again\s+|\w+ly\s+)?against)\b"
     r"|\b(?P<abstain>abstain(?:ed|s|ing)?|abstention|vot(?:ed|e|ing)\s+to\s+abstain)\b",
     re.IGNORECASE,
 )
@@ -501,11 +502,21 @@ _TARGET = re.compile(
     re.IGNORECASE,
 )
 _RESOLUTION = re.compile(r"resolution\s+(\d+)\s*\((\d{4})\)", re.I)
-_NEGATION = re.compile(r"\b(?:not|never|n[’']t|cannot|neither|nor)\b[^.;]{0,20}$", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not(?!\s+but\b)|never|n[’']t|cannot(?!\s+but\b)|neither|nor)\b[^.;]{0,20}$", re.I
+)
+_REQUEST = re.compile(
+    r"\b(?:ask|asks|asked|call(?:s|ed)?\s+(?:up)?on|urge[sd]?|invite[sd]?|encourage[sd]?|request[sd]?"
+    r"|appeal(?:s|ed)?\s+to)\b",
+    re.IGNORECASE,
+)
+_CAPACITY = re.compile(
+    r"\bcapacity\s+as\s+(?:the\s+)?representative\s+of\s+(?:the\s+)?(?P<state>[^.,;]+)", re.I
+)
 _CLAUSE = re.compile(r"[.;:!?]\s|,\s+(?:but|and|while|which|as)\s|\s—\s|\s-\s")
 
 
-_RELATIVE = re.compile(r"\b(?:that|who|which)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?:that|who|which)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 
 
 def _subject(before: str) -> str:
@@ -517,6 +528,9 @@ def _own_names(speech: Speech, record: Record) -> list[str]:
     code = reference.resolve_state(speech.affiliation)
     if code is None and _president(speech) and record.president:
         code = reference.resolve_state(record.president.country)
+    if code is None and _president(speech):  # "in my capacity as the representative of X"
+        found = next((m for p in speech.text if (m := _CAPACITY.search(p))), None)
+        code = reference.resolve_state(found.group("state")) if found else None
     state = reference.state_by_code(code) if code else None
     if state is None:
         return []
@@ -542,15 +556,21 @@ def declared_positions(speech: Speech, record: Record) -> list[Position]:
             if re.fullmatch(r"\s*By\s*", subject, re.I):  # "By voting to adopt ..., we ..."
                 subject = paragraph[match.end() : match.end() + 120].split(",", 1)[-1][:60]
             relative = _RELATIVE.search(subject)
-            if relative:  # "the members of the Council that voted": the antecedent votes
-                subject = " ".join(subject[: relative.start()].split()[-4:])
+            if relative:
+                between = subject[relative.start() :]
+                if not (_FIRST_PERSON.search(between) or (own and own.search(between))):
+                    # "the members of the Council that voted": the antecedent votes
+                    subject = " ".join(subject[: relative.start()].split()[-4:])
+            if _REQUEST.search(subject):  # "we ask the Council to vote in favour": others vote
+                continue
             if not (_FIRST_PERSON.search(subject) or (own and own.search(subject))):
                 continue
             if _THIRD_PARTY.search(subject) and not (
                 re.search(r"\b(?:we|i)\b", subject, re.I) or (own and own.search(subject))
             ):
                 continue
-            target = _TARGET.match(paragraph[match.end() :])
+            after = paragraph[match.end() :]
+            target = _TARGET.match(after)
             kind = (
                 "in_favour"
                 if match.group("favour")
@@ -558,8 +578,8 @@ def declared_positions(speech: Speech, record: Record) -> list[Position]:
                 if match.group("against")
                 else "abstaining"
             )
-            if target is None and kind != "abstaining":
-                continue
+            if target is None and kind != "abstaining" and not re.match(r"\s*(?:[.,;]|$)", after):
+                continue  # "voted in favour." ends the clause: the text is the one in context
             target_text = target.group("target") if target else ""
             document = None
             if target_text:
