@@ -10,7 +10,6 @@ import csv
 from pathlib import Path
 
 from common import parser_with_records, records_or_exit
-
 from councilbase.pipeline import parse_inputs
 
 SAMPLE = Path(__file__).with_name("explanations_of_vote.tsv")

@@ -230,12 +230,12 @@ _DECISION = re.compile(r"\bDecision\b", re.IGNORECASE)
 _BARE_DOCUMENT = re.compile(r"^\s*(?P<doc>S/\d{4,6})\s*$")
 _BARE_TALLY = re.compile(r"^\s*" + _TALLY + r"\s*$")
 _NONE = re.compile(r"^(?:--|-|—|none)?$", re.IGNORECASE)
+VETO_ACRONYMS = {"USA": "USA", "USSR": "SUN", "UK": "GBR"}
+"""Matched in capitals, glued or not: "FranceUK USA"."""
 VETO_NAMES = {
-    "usa": "USA",
     "united states": "USA",
-    "ussr": "SUN",
-    "uk": "GBR",
     "united kingdom": "GBR",
+    "soviet union": "SUN",
     "france": "FRA",
     "china": "CHN",
     "russian federation": "RUS",
@@ -247,9 +247,12 @@ def vetoing_members(text: str) -> list[str]:
     """ "UK and USA", "China and Russian Federation", "ChinaRussian Federation" -> codes."""
     found: list[tuple[int, str]] = []
     lower = text.lower()
+    for acronym, code in VETO_ACRONYMS.items():
+        for match in re.finditer(rf"(?<![A-Z]){acronym}(?![A-Z])", text):
+            found.append((match.start(), code))
     for name, code in VETO_NAMES.items():
-        ahead = r"(?![a-z])" if len(name) <= 4 else ""  # "ChinaRussian Federation" is two
-        for match in re.finditer(rf"(?<![a-z]){re.escape(name)}{ahead}", lower):
+        # names may be glued together where a line break was lost ("ChinaRussian Federation")
+        for match in re.finditer(re.escape(name), lower):
             found.append((match.start(), code))
     codes: list[str] = []
     for _, code in sorted(found):
@@ -477,9 +480,15 @@ def _dash_none(value: str | None) -> str | None:
 
 
 def _fields(header: list[str], cells: list[Cell]) -> dict[str, str]:
-    """Cells by column; a row short of cells keeps the outcome in the last one."""
-    if len(cells) == len(header):
-        return {name: cell.text for name, cell in zip(header, cells, strict=True)}
+    """Cells by column. A row with more cells than the header keeps the extra ones' text in
+    the outcome (they are empty or "--" in the tables); a row short of cells keeps the
+    outcome in its last cell."""
+    if len(cells) >= len(header):
+        fields = {name: cell.text for name, cell in zip(header, cells, strict=False)}
+        extra = [c.text for c in cells[len(header) :] if not _NONE.match(" ".join(c.text.split()))]
+        if extra:
+            fields["outcome"] = "\n".join([fields.get("outcome", ""), *extra]).strip()
+        return fields
     fields = {name: cell.text for name, cell in zip(header, cells[:-1], strict=False)}
     fields["outcome"] = cells[-1].text
     return fields
