@@ -19,12 +19,17 @@ from councilbase.store.database import Database
 runner = CliRunner()
 TABLES = [
     "agenda_items",
+    "citations",
     "items",
     "meetings",
     "members",
+    "mentions",
     "migrations",
     "outcome_actions",
     "outcomes",
+    "people",
+    "person_decisions",
+    "person_names",
     "positions",
     "sources",
     "speeches",

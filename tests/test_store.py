@@ -71,7 +71,12 @@ def content(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
 def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
     with Database(tmp_path / "new.db") as db:
         names = [r[0] for r in db.conn.execute("SELECT name FROM migrations ORDER BY number")]
-        assert names == ["m001_records", "m002_speeches_fts", "m003_votes_outcomes"]
+        assert names == [
+            "m001_records",
+            "m002_speeches_fts",
+            "m003_votes_outcomes",
+            "m004_entities_people",
+        ]
         assert db.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
         assert db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

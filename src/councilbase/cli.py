@@ -259,8 +259,13 @@ def _filters(
     topic: str | None,
     date_from: str | None,
     date_to: str | None,
+    mentions: str | None = None,
+    cites: str | None = None,
+    organisation: str | None = None,
 ) -> Filters:
-    return Filters(state, person, role, meeting, topic, date_from, date_to)
+    return Filters(
+        state, person, role, meeting, topic, date_from, date_to, mentions, cites, organisation
+    )
 
 
 @app.command()
@@ -278,6 +283,15 @@ def search(
     topic: str | None = typer.Option(None, help="Words of an agenda item: 'Middle East'."),
     date_from: str | None = typer.Option(None, "--from", help="From YYYY[-MM[-DD]]."),
     date_to: str | None = typer.Option(None, "--to", help="To YYYY[-MM[-DD]]."),
+    mentions: str | None = typer.Option(
+        None, help="Speeches that name this state, organisation or place: SYR, OCHA, Idlib."
+    ),
+    cites: str | None = typer.Option(
+        None, help="Speeches that cite this document: 'S/RES/2401 (2018)'."
+    ),
+    organisation: str | None = typer.Option(
+        None, help="Speakers for this organisation: OCHA, 'African Union'."
+    ),
     limit: int = typer.Option(20, help="How many results."),
     offset: int = typer.Option(0, help="Skip this many results (pagination)."),
     kwic: bool = typer.Option(False, "--kwic", help="Keyword in context: one line per occurrence."),
@@ -288,7 +302,9 @@ def search(
 
     Example: councilbase search '"cross-border" AND Syria' --state RUS --from 2020
     """
-    filters = _filters(state, person, role, meeting, topic, date_from, date_to)
+    filters = _filters(
+        state, person, role, meeting, topic, date_from, date_to, mentions, cites, organisation
+    )
     database = _open(db, readonly=True)
     try:
         if kwic:
@@ -593,6 +609,9 @@ def demo(
         topic=None,
         date_from=None,
         date_to=None,
+        mentions=None,
+        cites=None,
+        organisation=None,
         limit=3,
         offset=0,
         kwic=False,

@@ -75,6 +75,30 @@ class Position:
 
 
 @dataclass
+class Mention:
+    """A state, organisation, place or process named in a speech, with its offsets."""
+
+    kind: str  # state | organisation | place | process
+    code: str
+    text: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass
+class Reference:
+    """A document a speech cites: ``resolution 2401 (2018)`` -> ``S/RES/2401 (2018)``."""
+
+    kind: str  # sc_resolution | ga_resolution | presidential_statement | meeting | document
+    symbol: str
+    text: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass
 class Speech:
     """One speech: who spoke, in what capacity and language, and what they said."""
 
@@ -94,6 +118,12 @@ class Speech:
     explains_vote: int | None = None
     """Index into the record's ``votes`` of the vote it explains."""
     positions: list[Position] = field(default_factory=list)
+    state: str | None = None
+    """Code of the state the speaker speaks for (the President: the presiding member)."""
+    organisation: str | None = None
+    """Code of the organisation the speaker speaks for."""
+    mentions: list[Mention] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
     kind: Literal["speech"] = "speech"
 
 
@@ -275,6 +305,8 @@ def _speech_from_json(data: dict[str, Any]) -> Speech:
     fields = {k: v for k, v in data.items() if k != "item"}
     fields["language_changes"] = [LanguageChange(**c) for c in fields.get("language_changes", [])]
     fields["positions"] = [Position(**p) for p in fields.get("positions", [])]
+    fields["mentions"] = [Mention(**m) for m in fields.get("mentions", [])]
+    fields["references"] = [Reference(**r) for r in fields.get("references", [])]
     return Speech(**fields)
 
 

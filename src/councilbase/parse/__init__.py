@@ -10,7 +10,7 @@ from pathlib import Path
 
 from councilbase import __version__
 from councilbase.errors import RecordError
-from councilbase.extract.votes import extract_votes
+from councilbase.extract import extract
 from councilbase.model import Procedure, Record, Source
 from councilbase.parse import speaker as sp
 from councilbase.parse.body import Para, parse_body
@@ -53,7 +53,7 @@ def document_record(document: Document, sha256: str | None = None) -> Record:
         warnings=list(cover.warnings),
     )
     assign_roles(record)
-    extract_votes(record)
+    extract(record)
     if not record.speeches:
         record.warnings.append("no speeches found")
     return record

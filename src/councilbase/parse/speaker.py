@@ -74,6 +74,12 @@ _PAREN_GROUP = re.compile(r"\(\s*(?P<inner>(?:[^()]|\([^()]*\))+?)\s*\)")
 _LANGUAGE_ONLY = re.compile(rf"^\s*{_LANG}\s*$")
 _LANGUAGE_INLINE = re.compile(rf"\s*{_LANG}\s*")
 _DOUBLE_PAREN = re.compile(r"\(\s+\(")
+_SPOKE_AROUND = re.compile(
+    r"\s*spoke\s+(?P<text>(?!in\s)[^()]{3,300}?[.!?])\s+in\s+(?P<lang>[A-Z][a-z]+)\s*"
+)
+_SPOKE_AROUND_IN_LINE = re.compile(
+    r"\(\s*spoke\s+(?!in\s)[^()]{3,300}?[.!?]\s+in\s+(?P<lang>[A-Z][a-z]+)\s*\)"
+)
 _SPOKE_IN = re.compile(r"\s*(?:spoke|speaks)\s+in\s*(?P<lang>[A-Z][a-z]+)\s*", re.IGNORECASE)
 
 UN_FUNCTION_WORDS = re.compile(
@@ -127,15 +133,24 @@ def match_speaker(text: str) -> SpeakerLine | None:
             return None
     affiliation: str | None = None
     language: str | None = None
+    moved = ""
     for group in _PAREN_GROUP.finditer(match.group("parens")):
         inner = group.group("inner")
         spoke = _SPOKE_IN.fullmatch(inner)
+        garbled = _SPOKE_AROUND.fullmatch(inner)
         if spoke:
             language = language or spoke.group("lang")
+        elif garbled:
+            # OCR put the first sentence inside "(spoke ... in French)": give it back
+            language = language or garbled.group("lang")
+            moved = garbled.group("text").strip()
         elif affiliation is None:
             affiliation = inner
     line = re.sub(r"\s+", " ", head[: match.end()].strip())
     rest = head[match.end() :] + text[300:]
+    if moved:
+        line = _SPOKE_AROUND_IN_LINE.sub(lambda m: f"(spoke in {m.group('lang')})", line)
+        rest = f"{moved} {rest.strip()}"
     if match.group("func"):
         title: str | None = match.group("func")
     else:
@@ -221,5 +236,9 @@ def invitees(texts: Iterable[str]) -> dict[str, str]:
     for text in texts:
         for match in _INVITEE.finditer(text):
             function = re.sub(r"\s+", " ", match.group("function")).strip().rstrip(",")
+            if re.match(r"(?:and|but|I|we)\b", function) or re.search(
+                r"\b(?:I|we)\s+(?:request|welcome|invite)\b", function
+            ):
+                continue  # "I welcome Mr. Rama, and I request the Protocol Officer ...": no function
             found.setdefault(match.group("name").split()[-1], function)
     return found

@@ -36,13 +36,19 @@ def _filters(
     topic: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
+    mentions: str | None = None,
+    cites: str | None = None,
+    organisation: str | None = None,
 ) -> q.Filters:
-    return q.Filters(state, person, role, meeting, topic, date_from, date_to)
+    return q.Filters(
+        state, person, role, meeting, topic, date_from, date_to, mentions, cites, organisation
+    )
 
 
 class Database:
     """An open councilbase database. Every query method takes the same filters:
-    ``state``, ``person``, ``role``, ``meeting``, ``topic``, ``date_from``, ``date_to``."""
+    ``state``, ``person``, ``role``, ``meeting``, ``topic``, ``date_from``, ``date_to``,
+    ``mentions``, ``cites``, ``organisation``."""
 
     def __init__(self, path: str | Path | None = None, *, readonly: bool = False) -> None:
         self.path = Path(path) if path is not None else default_path()

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import asdict
 from typing import Any
@@ -19,10 +20,12 @@ from councilbase.model import (
     Item,
     LanguageChange,
     Member,
+    Mention,
     Position,
     President,
     Procedure,
     Record,
+    Reference,
     Source,
     Speech,
     Statement,
@@ -48,15 +51,6 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def speech_state(speech: Speech, record: Record) -> str | None:
-    """The code of the state a speech speaks for: its affiliation, or for the President
-    the presiding member's country."""
-    code = reference.resolve_state(speech.affiliation)
-    if code is None and speech.role == "president" and record.president:
-        code = reference.resolve_state(record.president.country)
-    return code
-
-
 def search_speaker(speech: Speech, record: Record) -> str:
     """Who speaks, as the person filter searches it: the speaker line, and for the
     President the name the cover page gives."""
@@ -64,6 +58,21 @@ def search_speaker(speech: Speech, record: Record) -> str:
     if speech.role == "president" and record.president:
         parts.append(record.president.name)
     return " ".join(p for p in parts if p)
+
+
+def token(prefix: str, value: str) -> str:
+    """An index token for a code or symbol: ``cite`` + ``S/RES/2401 (2018)`` ->
+    ``citeSxRESx2401xx2018x`` (letters and digits only, as the tokenizer keeps them)."""
+    return prefix + re.sub(r"[^0-9A-Za-z]", "x", value)
+
+
+def speech_facets(speech: Speech) -> str:
+    """Index tokens for what a speech mentions and cites, and its organisation."""
+    tokens = {token("mention", m.code) for m in speech.mentions}
+    tokens |= {token("cite", r.symbol) for r in speech.references}
+    if speech.organisation:
+        tokens.add(token("org", speech.organisation))
+    return "".join(f" {t}" for t in sorted(tokens))
 
 
 def facets(record: Record, state: str | None, role: str) -> str:
@@ -161,7 +170,7 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
             agenda_item = item.agenda_item
         if isinstance(item, Speech):
             seq = len(speeches)
-            state = speech_state(item, record)
+            state = item.state
             speeches.append(
                 (
                     meeting_id,
@@ -183,10 +192,13 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
                     item.source_file,
                     _dumps(item.repairs) if item.repairs is not None else None,
                     topic,
-                    facets(record, state, item.role),
+                    facets(record, state, item.role) + speech_facets(item),
                     item.explains,
                     item.explains_vote,
                     _dumps([asdict(p) for p in item.positions]),
+                    item.organisation,
+                    _dumps([asdict(m) for m in item.mentions]),
+                    _dumps([asdict(r) for r in item.references]),
                 )
             )
             items.append((meeting_id, position, "speech", seq, None, None, "{}"))
@@ -199,8 +211,8 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
     conn.executemany(
         "INSERT INTO speeches (meeting_id, seq, position, agenda_item, speaker_line, speaker,"
         " title, name, affiliation, state, role, language, text, words, pages, language_changes,"
-        " source_file, repairs, topic, facets, explains, explains_vote, positions)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " source_file, repairs, topic, facets, explains, explains_vote, positions, organisation,"
+        " mentions, refs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         speeches,
     )
     conn.executemany(
@@ -265,6 +277,26 @@ def save_votes(conn: sqlite3.Connection, meeting_id: int, record: Record) -> Non
                     p.vote,
                 )
             )
+    mention_rows = [
+        (m.kind, m.code, m.text, m.paragraph, m.start, m.end, number, meeting_id, seq)
+        for seq, speech in enumerate(record.speeches)
+        for number, m in enumerate(speech.mentions)
+    ]
+    conn.executemany(
+        "INSERT INTO mentions (speech_id, kind, code, text, paragraph, start, end, number)"
+        " SELECT id, ?, ?, ?, ?, ?, ?, ? FROM speeches WHERE meeting_id = ? AND seq = ?",
+        mention_rows,
+    )
+    citation_rows = [
+        (r.kind, r.symbol, r.text, r.paragraph, r.start, r.end, number, meeting_id, seq)
+        for seq, speech in enumerate(record.speeches)
+        for number, r in enumerate(speech.references)
+    ]
+    conn.executemany(
+        "INSERT INTO citations (speech_id, kind, symbol, text, paragraph, start, end, number)"
+        " SELECT id, ?, ?, ?, ?, ?, ?, ? FROM speeches WHERE meeting_id = ? AND seq = ?",
+        citation_rows,
+    )
     conn.executemany(
         "INSERT INTO positions (speech_id, number, position, target, document, paragraph, start,"
         " end, vote) SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM speeches"
@@ -290,6 +322,10 @@ def _speech(row: sqlite3.Row) -> Speech:
         explains=row["explains"],
         explains_vote=row["explains_vote"],
         positions=[Position(**p) for p in json.loads(row["positions"])],
+        state=row["state"],
+        organisation=row["organisation"],
+        mentions=[Mention(**m) for m in json.loads(row["mentions"])],
+        references=[Reference(**r) for r in json.loads(row["refs"])],
     )
 
 

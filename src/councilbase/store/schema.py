@@ -312,10 +312,74 @@ CREATE TABLE vetoes (
 );
 """
 
+M004_ENTITIES = """
+ALTER TABLE speeches ADD COLUMN organisation TEXT;   -- code of the organisation it speaks for
+ALTER TABLE speeches ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]';  -- JSON, as in the record
+ALTER TABLE speeches ADD COLUMN refs TEXT NOT NULL DEFAULT '[]';      -- JSON 'references'
+ALTER TABLE speeches ADD COLUMN person_id INTEGER;   -- people.id, set by the people step
+CREATE INDEX speeches_organisation ON speeches (organisation);
+CREATE INDEX speeches_person ON speeches (person_id);
+
+CREATE TABLE mentions (
+    speech_id INTEGER NOT NULL REFERENCES speeches (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    kind TEXT NOT NULL,              -- state | organisation | place | process
+    code TEXT NOT NULL,
+    text TEXT NOT NULL,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    PRIMARY KEY (speech_id, number)
+);
+CREATE INDEX mentions_code ON mentions (code);
+
+CREATE TABLE citations (
+    speech_id INTEGER NOT NULL REFERENCES speeches (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    kind TEXT NOT NULL,              -- sc_resolution | ga_resolution | presidential_statement | ...
+    symbol TEXT NOT NULL,            -- S/RES/2401 (2018)
+    text TEXT NOT NULL,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    PRIMARY KEY (speech_id, number)
+);
+CREATE INDEX citations_symbol ON citations (symbol);
+
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,        -- surname and affiliation code: nebenzia@RUS
+    name TEXT NOT NULL,              -- the fullest form seen: Mr. Vassily Nebenzia
+    state TEXT,
+    organisation TEXT,
+    affiliation TEXT,                -- as written, when neither code is known
+    speeches INTEGER NOT NULL,
+    first_meeting TEXT,
+    last_meeting TEXT
+);
+CREATE TABLE person_names (
+    person_id INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,              -- a form as printed
+    source TEXT NOT NULL,            -- speech | cover page | invitation
+    count INTEGER NOT NULL,
+    PRIMARY KEY (person_id, name, source)
+);
+CREATE TABLE person_decisions (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER REFERENCES people (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,              -- the form decided about
+    other TEXT NOT NULL,             -- the form or person it was compared with
+    decision TEXT NOT NULL CHECK (decision IN ('merged', 'refused')),
+    rule TEXT NOT NULL,
+    evidence TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "m001_records", _script(M001_RECORDS)),
     Migration(2, "m002_speeches_fts", _script(fts_sql("speeches_fts"))),
     Migration(3, "m003_votes_outcomes", _script(M003_VOTES)),
+    Migration(4, "m004_entities_people", _script(M004_ENTITIES)),
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from councilbase import reference
 from councilbase.model import ROLES
+from councilbase.store.records import token as index_token
 
 
 class QueryError(ValueError):
@@ -40,6 +41,12 @@ class Filters:
     """First day, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
     date_to: str | None = None
     """Last day, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+    mentions: str | None = None
+    """A state (code or name), organisation (``OCHA``) or place (``Idlib``) the speech names."""
+    cites: str | None = None
+    """A document the speech cites: ``S/RES/2401 (2018)``, ``resolution 2401 (2018)``."""
+    organisation: str | None = None
+    """The organisation the speaker speaks for: ``OCHA``, ``African Union``."""
 
     def is_empty(self) -> bool:
         """Whether no filter is set."""
@@ -201,6 +208,51 @@ def resolve_state_filter(value: str) -> str:
     return code
 
 
+def resolve_mention_filter(value: str) -> str:
+    """A mention filter as a code: a state's code or name, an organisation's code or name,
+    a place's or process's name."""
+    from councilbase.extract.entities import surface_forms
+
+    value = value.strip()
+    if reference.state_by_code(value.upper()) is not None:
+        return value.upper()
+    code = reference.resolve_state(value)
+    if code:
+        return code
+    forms = surface_forms()
+    for form, (kind, found) in forms.items():
+        if kind != "block" and (
+            form.casefold() == value.casefold() or found.casefold() == value.casefold()
+        ):
+            return found
+    raise QueryError(f"unknown state, organisation or place {value!r}")
+
+
+def resolve_organisation_filter(value: str) -> str:
+    """An organisation filter as a code."""
+    from councilbase.extract.entities import organisations
+
+    value = value.strip()
+    for organisation in organisations():
+        names = (organisation.code, organisation.name, *organisation.aliases)
+        if any(value.casefold() == n.casefold() for n in names):
+            return organisation.code
+    raise QueryError(f"unknown organisation {value!r}: give its code (OCHA) or its name")
+
+
+def resolve_cites_filter(value: str) -> str:
+    """A citation filter as a symbol: ``resolution 2401 (2018)`` -> ``S/RES/2401 (2018)``."""
+    from councilbase.extract.references import find_references
+
+    found = find_references([value.strip()])
+    if len(found) == 1:
+        return found[0].symbol
+    raise QueryError(
+        f"cannot read the document {value!r}: write S/RES/2401 (2018), resolution 2401 (2018), "
+        "S/PRST/2020/2 or S/2020/24"
+    )
+
+
 def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
     """SQL conditions on ``s`` (speeches) and ``m`` (meetings) for a set of filters."""
     if filters is None:
@@ -235,6 +287,15 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
     if filters.date_to:
         where.append("m.date <= ?")
         args.append(_date_bound(filters.date_to, end=True))
+    if filters.mentions:
+        where.append("EXISTS (SELECT 1 FROM mentions x WHERE x.speech_id = s.id AND x.code = ?)")
+        args.append(resolve_mention_filter(filters.mentions))
+    if filters.cites:
+        where.append("EXISTS (SELECT 1 FROM citations x WHERE x.speech_id = s.id AND x.symbol = ?)")
+        args.append(resolve_cites_filter(filters.cites))
+    if filters.organisation:
+        where.append("s.organisation = ?")
+        args.append(resolve_organisation_filter(filters.organisation))
     return "".join(f" AND {w}" for w in where), args
 
 
@@ -342,6 +403,14 @@ def facet_terms(conn: sqlite3.Connection, filters: Filters | None) -> list[str]:
         if not words:
             raise QueryError(f"cannot read the topic {filters.topic!r}: give words of it")
         terms.append('topic:"' + " ".join(words) + '"')
+    if filters.mentions:
+        terms.append("facets:" + index_token("mention", resolve_mention_filter(filters.mentions)))
+    if filters.cites:
+        terms.append("facets:" + index_token("cite", resolve_cites_filter(filters.cites)))
+    if filters.organisation:
+        terms.append(
+            "facets:" + index_token("org", resolve_organisation_filter(filters.organisation))
+        )
     if filters.date_from or filters.date_to:
         low, high = conn.execute("SELECT min(date), max(date) FROM meetings").fetchone()
         start = _date_bound(filters.date_from, end=False) if filters.date_from else low
