@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from councilbase.extract import extract
 from councilbase.model import Record
 from councilbase.parse import parse_pdf
 from councilbase.sample import records_dir
@@ -48,8 +49,10 @@ def speeches_dir(records: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def r8700(pdf_dir: Path) -> Record:
-    """S/PV.8700, parsed once for the session."""
-    return parse_pdf(pdf_dir / "S_PV.8700_E.pdf")
+    """S/PV.8700, parsed and extracted once for the session."""
+    record = parse_pdf(pdf_dir / "S_PV.8700_E.pdf")
+    extract(record)
+    return record
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from councilbase.cli import app
+from councilbase.extract import extract
 from councilbase.extract.votes import recognise_result, recognise_tally
 from councilbase.model import Record, Tally
 from councilbase.parse import parse_text
@@ -142,7 +143,9 @@ def test_announced_outcomes() -> None:
 def _synthetic(tmp_path: Path, text: str) -> Record:
     path = tmp_path / "record.txt"
     path.write_text(text, encoding="utf-8")
-    return parse_text(path)
+    record = parse_text(path)
+    extract(record)
+    return record
 
 
 def test_unknown_name_and_wrong_total_are_warnings(tmp_path: Path) -> None:

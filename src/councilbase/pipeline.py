@@ -1,6 +1,7 @@
 """One entry point for any input: PDF records, text records, speech-level corpus folders
 and files, JSONL records; folders are walked. :func:`plan` cuts the inputs into units of
-work (a file, or one meeting's speech files), :func:`parse_unit` parses one unit."""
+work (a file, or one meeting's speech files), :func:`parse_unit` parses one unit and runs
+the extract stage on what it gives."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilbase.errors import RecordError
+from councilbase.extract import extract
 from councilbase.model import Record, record_from_json
 from councilbase.parse import parse_path
 from councilbase.parse.corpus import parse_corpus
@@ -159,14 +161,19 @@ class Parsed:
 
 
 def parse_unit(unit: Unit) -> Parsed:
-    """Parse one unit (runs in a worker process); never raises for a bad input."""
+    """Parse one unit, then extract from it (votes, affiliations, mentions, references);
+    runs in a worker process; never raises for a bad input."""
     try:
         if unit.format == "speeches":
             result = parse_corpus(unit.files)
-            return Parsed(result.records, result.errors)
-        if unit.format == "jsonl":
+            parsed = Parsed(result.records, result.errors)
+        elif unit.format == "jsonl":
             return Parsed(list(read_jsonl(unit.files[0])), [])
-        return Parsed([parse_path(unit.files[0])], [])
+        else:
+            parsed = Parsed([parse_path(unit.files[0])], [])
+        for record in parsed.records:
+            extract(record)
+        return parsed
     except RecordError as exc:
         return Parsed([], [exc])
     except Exception as exc:  # a parser bug must not stop the run: report it

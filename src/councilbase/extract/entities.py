@@ -130,7 +130,10 @@ def _trie_pattern(words: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _matcher() -> re.Pattern[str]:
-    return re.compile(r"(?<![\w’'])(?:" + _trie_pattern(list(surface_forms())) + r")(?![\w])")
+    forms = list(surface_forms())
+    first = "".join(sorted({re.escape(f[0]) for f in forms}))
+    # the look-ahead on the first letters lets most positions fail at once
+    return re.compile(rf"(?=[{first}])(?<![\w’'])(?:" + _trie_pattern(forms) + r")(?![\w])")
 
 
 def find_mentions(paragraphs: list[str]) -> list[Mention]:

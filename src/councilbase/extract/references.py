@@ -23,11 +23,13 @@ from importlib import resources
 from councilbase.model import Reference
 
 _RES_LIST = re.compile(
-    r"(?P<body>(?:(?:Security\s+Council|General\s+Assembly|Human\s+Rights\s+Council|Council|Assembly)"
-    r"(?:'s|’s)?\s+)?)"
-    r"(?P<word>[Rr]esolutions?)\s+"
+    r"\b[Rr]esolutions?\s+"
     r"(?P<items>(?:ES-)?\d{1,4}(?:/\d{1,4})?(?:\s*\(\d{4}\))?"
     r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s*,?\s+or\s+)(?:ES-)?\d{1,4}(?:/\d{1,4})?(?:\s*\(\d{4}\))?)*)"
+)
+_BODY = re.compile(
+    r"(?:Security\s+Council|General\s+Assembly|Human\s+Rights\s+Council|Council|Assembly)"
+    r"(?:'s|’s)?\s+$"
 )
 _RES_ITEM = re.compile(r"(?P<es>ES-)?(?P<n>\d{1,4})(?:/(?P<m>\d{1,4}))?(?:\s*\((?P<y>\d{4})\))?")
 _SYMBOL = re.compile(
@@ -77,13 +79,15 @@ def find_references(paragraphs: list[str]) -> list[Reference]:
     out: list[Reference] = []
     for number, paragraph in enumerate(paragraphs):
         spans: list[tuple[int, int]] = []
-        for match in _RES_LIST.finditer(paragraph):
-            body = match.group("body").lower()
+        for match in _RES_LIST.finditer(paragraph) if "esolution" in paragraph else ():
+            body_match = _BODY.search(paragraph, max(0, match.start() - 40), match.start())
+            body = body_match.group().lower() if body_match else ""
+            first = body_match.start() if body_match else match.start()
             items_start = match.start("items")
             for item in _RES_ITEM.finditer(match.group("items")):
                 start, end = items_start + item.start(), items_start + item.end()
                 if item.start() == 0:
-                    start = match.start()
+                    start = first
                 symbol = _resolution_symbol(item, body)
                 if symbol is None:
                     continue
@@ -91,7 +95,7 @@ def find_references(paragraphs: list[str]) -> list[Reference]:
                     Reference(_kind(symbol), symbol, paragraph[start:end], number, start, end)
                 )
                 spans.append((start, end))
-        for match in _SYMBOL.finditer(paragraph):
+        for match in _SYMBOL.finditer(paragraph) if "/" in paragraph else ():
             if any(s <= match.start() < e for s, e in spans):
                 continue
             text = match.group()

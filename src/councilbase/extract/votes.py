@@ -548,6 +548,9 @@ def declared_positions(speech: Speech, record: Record) -> list[Position]:
     )
     out: list[Position] = []
     for number_, paragraph in enumerate(speech.text):
+        lower = paragraph.lower()
+        if "vot" not in lower and "abstain" not in lower and "abstention" not in lower:
+            continue
         for match in _POSITION.finditer(paragraph):
             before = paragraph[: match.start()]
             if _NEGATION.search(before[-40:]):

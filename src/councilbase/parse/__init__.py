@@ -10,7 +10,6 @@ from pathlib import Path
 
 from councilbase import __version__
 from councilbase.errors import RecordError
-from councilbase.extract import extract
 from councilbase.model import Procedure, Record, Source
 from councilbase.parse import speaker as sp
 from councilbase.parse.body import Para, parse_body
@@ -53,7 +52,6 @@ def document_record(document: Document, sha256: str | None = None) -> Record:
         warnings=list(cover.warnings),
     )
     assign_roles(record)
-    extract(record)
     if not record.speeches:
         record.warnings.append("no speeches found")
     return record

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from councilbase import clean, reference
 from councilbase.errors import RecordError
-from councilbase.extract import extract
 from councilbase.model import LanguageChange, Record, Source, Speech
 from councilbase.parse import PARSER_VERSION
 from councilbase.parse import speaker as sp
@@ -199,7 +198,6 @@ def parse_corpus(paths: Iterable[str | Path]) -> CorpusResult:
         if not record.items:
             continue
         resolve_briefers(record)
-        extract(record)
         digest = hashlib.sha256()
         for file in group:
             digest.update(Path(file.path).name.encode() + b"\0" + file.text.encode("utf-8") + b"\0")
