@@ -84,7 +84,7 @@ def surface_forms() -> dict[str, tuple[str, str]]:
     """Every form -> (kind, code); kind is state, organisation, place, process or ``block``."""
     by_form: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for state in reference.states():
-        for form in (state.name, *state.aliases, *state.demonyms):
+        for form in (state.name, *state.aliases, *state.demonyms, *_plurals(state.demonyms)):
             for variant in _apostrophes(form):
                 by_form[variant].add(("state", state.code))
     for organisation in organisations():
@@ -102,8 +102,22 @@ def surface_forms() -> dict[str, tuple[str, str]]:
         if len(targets) == 1 and len(form) > 1:
             forms[form] = next(iter(targets))
     for form in _data()["not_mentions"]:
-        forms.setdefault(form, ("block", ""))
+        if forms.get(form, ("", ""))[0] not in ("organisation", "place", "process"):
+            forms[form] = ("block", "")
     return forms
+
+
+def _plurals(demonyms: tuple[str, ...]) -> list[str]:
+    """ "Libyans", "Israelis": plurals of the demonyms that take an s."""
+    return [d + "s" for d in demonyms if d[-1] in "aeinou" and not d.endswith("ese")]
+
+
+@lru_cache(maxsize=1)
+def _state_matcher() -> re.Pattern[str]:
+    """States only: for the states named inside an organisation's or a process's name
+    ("United Nations Verification Mission in Colombia", "Berlin Conference on Libya")."""
+    forms = [f for f, (kind, _) in surface_forms().items() if kind in ("state", "block")]
+    return re.compile(r"(?<![\w’'])(?:" + _trie_pattern(forms) + r")(?![\w])")
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -147,6 +161,20 @@ def find_mentions(paragraphs: list[str]) -> list[Mention]:
             if kind == "block":
                 continue
             out.append(Mention(kind, code, match.group(), number, match.start(), match.end()))
+            if kind in ("organisation", "process"):
+                for inner in _state_matcher().finditer(paragraph, match.start(), match.end()):
+                    inner_kind, inner_code = forms[inner.group()]
+                    if inner_kind == "state":
+                        out.append(
+                            Mention(
+                                "state",
+                                inner_code,
+                                inner.group(),
+                                number,
+                                inner.start(),
+                                inner.end(),
+                            )
+                        )
     return out
 
 

@@ -7,6 +7,7 @@ statements, meeting records and other documents, each with its offsets.
 - ``resolution 2254`` (no year) -> ``S/RES/2254 (2015)``: the year follows from the number
   (``data/resolution_years.json``, the first resolution of every year)
 - ``General Assembly resolution 46/182`` or ``resolution 46/182`` -> ``A/RES/46/182``;
+  ``General Assembly resolution 194 (II)`` -> ``A/RES/194(II)``;
   ``resolution ES-10/19`` -> ``A/RES/ES-10/19``; ``Human Rights Council resolution 31/1``
   -> ``A/HRC/RES/31/1``
 - ``S/2020/24``, ``S/PRST/2020/2``, ``S/PV.8697``, ``A/74/123``: as written
@@ -22,16 +23,21 @@ from importlib import resources
 
 from councilbase.model import Reference
 
+_ITEM = r"(?:ES-)?\d{1,4}(?:/\d{1,4})?(?:\s*\((?:\d{4}|[IVXL]{1,6})\))?"
 _RES_LIST = re.compile(
-    r"\b[Rr]esolutions?\s+"
-    r"(?P<items>(?:ES-)?\d{1,4}(?:/\d{1,4})?(?:\s*\(\d{4}\))?"
-    r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s*,?\s+or\s+)(?:ES-)?\d{1,4}(?:/\d{1,4})?(?:\s*\(\d{4}\))?)*)"
+    # no word boundary before "resolution": OCR glues words ("pursuant toresolution 2140")
+    r"[Rr]esolutions?\s+"
+    r"(?P<items>" + _ITEM + r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s*,?\s+or\s+)" + _ITEM + r")*)"
+    r"(?![\d/])"
 )
 _BODY = re.compile(
     r"(?:Security\s+Council|General\s+Assembly|Human\s+Rights\s+Council|Council|Assembly)"
     r"(?:'s|’s)?\s+$"
 )
-_RES_ITEM = re.compile(r"(?P<es>ES-)?(?P<n>\d{1,4})(?:/(?P<m>\d{1,4}))?(?:\s*\((?P<y>\d{4})\))?")
+_RES_ITEM = re.compile(
+    r"(?P<es>ES-)?(?P<n>\d{1,4})(?:/(?P<m>\d{1,4}))?"
+    r"(?:\s*\((?:(?P<y>\d{4})|(?P<roman>[IVXL]{1,6}))\))?"
+)
 _SYMBOL = re.compile(
     r"\b(?:S/RES/(?P<resn>\d{1,4})\s*\((?P<resy>\d{4})\)"
     r"|S/PRST/\d{4}/\d+"
@@ -111,6 +117,8 @@ def find_references(paragraphs: list[str]) -> list[Reference]:
 
 def _resolution_symbol(item: re.Match[str], body: str) -> str | None:
     number, second, year = item.group("n"), item.group("m"), item.group("y")
+    if item.group("roman"):  # General Assembly resolutions of the first sessions: 194 (II)
+        return f"A/RES/{number}({item.group('roman')})"
     if item.group("es"):
         return f"A/RES/ES-{number}/{second}" if second else None
     if second:  # 46/182: the General Assembly's (or the Human Rights Council's) numbering
