@@ -269,9 +269,10 @@ def test_check_agrees_then_reports_a_disagreement(ingested_copy: Path, records: 
     result = runner.invoke(app, ["check", "--db", str(ingested_copy)])
     assert result.exit_code == 0, result.output
     assert (
-        "check: 0 disagreements with the index, 0 unknown names, 0 database problems"
+        "check: 0 disagreements with the index, 4 unknown names, 0 database problems"
         in result.stdout
     )
+    assert "S/PV.8716  unknown name in affiliation: 'civil society representative'" in result.stdout
     with sqlite3.connect(ingested_copy) as conn:
         conn.execute(
             "UPDATE outcome_actions SET in_favour = 12, abstaining = 3 WHERE document = 'S/RES/2504 (2020)'"

@@ -520,6 +520,74 @@ def outcomes_import(
         raise typer.Exit(1)
 
 
+people_app = typer.Typer(
+    help="People: one person for each real speaker across meetings.", no_args_is_help=True
+)
+app.add_typer(people_app, name="people")
+
+
+@people_app.command("explain")
+def people_explain(
+    name: str = typer.Argument(..., help="A name or part of one: Nebenzia, 'Jürgenson'."),
+    db: Path | None = DB_OPTION,
+) -> None:
+    """Show the people a name belongs to: every form seen, where, and why forms were
+    merged or kept apart.
+
+    Example: councilbase people explain Jurgenson
+    """
+    from councilbase.store.people import explain
+
+    database = _open(db, readonly=True)
+    try:
+        found = explain(database.conn, name)
+    finally:
+        database.close()
+    if not found:
+        err.print(f"no person named {name!r}", markup=False)
+        raise typer.Exit(1)
+    for person in found:
+        out.print(
+            f"{person.name}  [{person.key}]  {person.affiliation}: {person.speeches} speeches, "
+            f"{person.first_meeting} to {person.last_meeting}",
+            markup=False,
+        )
+        for form, source, count in person.names:
+            out.print(f"  seen as {form!r} ({source}) {count} times", markup=False)
+        for decision, rule, _form, _other, evidence in person.decisions:
+            out.print(f"  {decision} by {rule}: {evidence}", markup=False)
+        out.print()
+
+
+@people_app.command("list")
+def people_list(
+    db: Path | None = DB_OPTION,
+    unsure: bool = typer.Option(False, "--unsure", help="Only the merges made on weaker evidence."),
+    limit: int = typer.Option(50, help="How many people."),
+) -> None:
+    """List people by number of speeches, or the merges councilbase is unsure of.
+
+    Example: councilbase people list --unsure
+    """
+    from councilbase.store.people import unsure_merges
+
+    database = _open(db, readonly=True)
+    try:
+        if unsure:
+            for key, _form, _other, evidence in unsure_merges(database.conn):
+                out.print(f"{key}: {evidence}", markup=False)
+            return
+        total = database.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+        rows = database.conn.execute(
+            "SELECT name, key, speeches FROM people ORDER BY speeches DESC, key LIMIT ?", (limit,)
+        ).fetchall()
+    finally:
+        database.close()
+    out.print(f"{total} people", markup=False)
+    for row in rows:
+        out.print(f"{row['speeches']:5}  {row['name']}  [{row['key']}]", markup=False)
+
+
 @app.command()
 def check(
     db: Path | None = DB_OPTION,
@@ -568,7 +636,7 @@ def check(
             f"names, {len(problems)} database problems",
             markup=False,
         )
-    if disagreements or unknown or problems:
+    if disagreements or problems:  # unknown names are listed, kept as written: not errors
         raise typer.Exit(1)
 
 

@@ -26,6 +26,7 @@ from councilbase.errors import RecordError
 from councilbase.model import Record
 from councilbase.parse import PARSER_VERSION
 from councilbase.pipeline import Parsed, Unit, parse_unit, plan, read_jsonl
+from councilbase.store.people import build_people
 from councilbase.store.records import FORMAT_PRIORITY, meeting_key, save_record
 from councilbase.store.schema import now
 
@@ -273,4 +274,6 @@ def ingest(
         summary.interrupted = True
     finally:
         results.close()
+    if not summary.interrupted and (summary.count("added") or summary.count("replaced")):
+        build_people(conn)
     return summary

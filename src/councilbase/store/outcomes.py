@@ -303,10 +303,13 @@ def reconcile(conn: sqlite3.Connection) -> list[Disagreement]:
 
 def unknown_names(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     """Vote-list names and speech affiliations the reference data does not know:
-    (meeting, where, name as written)."""
+    (meeting, where, name as written). They are kept as written, never given a code."""
     rows = conn.execute(
         "SELECT DISTINCT m.key, 'vote list', c.name FROM vote_casts c JOIN votes v ON v.id = c.vote_id"
-        " JOIN meetings m ON m.id = v.meeting_id WHERE c.state IS NULL ORDER BY 1, 3"
+        " JOIN meetings m ON m.id = v.meeting_id WHERE c.state IS NULL"
+        " UNION SELECT DISTINCT m.key, 'affiliation', s.affiliation FROM speeches s"
+        " JOIN meetings m ON m.id = s.meeting_id WHERE s.affiliation IS NOT NULL"
+        " AND s.state IS NULL AND s.organisation IS NULL ORDER BY 1, 2, 3"
     ).fetchall()
     return [(r[0], r[1], r[2]) for r in rows]
 
