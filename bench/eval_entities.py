@@ -12,7 +12,6 @@ from collections import Counter
 from pathlib import Path
 
 from common import parser_with_records, records_or_exit
-
 from councilbase.extract.entities import find_mentions
 from councilbase.extract.references import find_references
 from councilbase.pipeline import parse_inputs

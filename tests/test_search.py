@@ -230,6 +230,10 @@ def test_cli_stats(ingested: Path) -> None:
         {"date_from": "2020-01-10", "date_to": "2020-01-13"},
         {"date_from": "2020-01-09"},
         {"state": "FRA", "role": "member", "date_to": "2020-01"},
+        {"mentions": "SYR"},
+        {"mentions": "OCHA", "role": "member"},
+        {"cites": "S/RES/2254 (2015)"},
+        {"organisation": "OCHA"},
     ],
 )
 def test_index_filters_agree_with_sql_filters(ingested: Path, filters: dict[str, str]) -> None:

@@ -98,3 +98,9 @@ def vocabulary() -> list[str]:
     for state in states():
         words.extend((state.name, *state.aliases, *state.demonyms))
     return words
+
+
+def ambiguous_forms() -> dict[str, list[str]]:
+    """Names and demonyms that stand for more than one state ("Congolese"): never a code."""
+    forms: dict[str, list[str]] = _data().get("ambiguous_forms", {})
+    return forms

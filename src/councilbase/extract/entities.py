@@ -97,9 +97,10 @@ def surface_forms() -> dict[str, tuple[str, str]]:
         for form in (place.name, *place.aliases):
             for variant in _apostrophes(form):
                 by_form[variant].add((place.kind, place.code))
+    ambiguous = set(reference.ambiguous_forms())
     forms: dict[str, tuple[str, str]] = {}
     for form, targets in by_form.items():
-        if len(targets) == 1 and len(form) > 1:
+        if len(targets) == 1 and len(form) > 1 and form not in ambiguous:
             forms[form] = next(iter(targets))
     for form in _data()["not_mentions"]:
         if forms.get(form, ("", ""))[0] not in ("organisation", "place", "process"):
