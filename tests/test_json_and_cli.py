@@ -79,7 +79,7 @@ def test_all_commands_have_docstrings() -> None:
 
 def test_demo_with_synthetic_sample(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("COUNCILBASE_RECORDS", str(tmp_path / "nowhere"))
-    result = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
+    result = runner.invoke(app, ["demo", "--no-serve", "--db", str(tmp_path / "demo.db")])
     assert result.exit_code == 0, result.output
     assert "SYNTHETIC" in result.stdout
     assert "S/PV.9999" in result.stdout

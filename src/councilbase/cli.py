@@ -14,7 +14,7 @@ from councilbase import __version__
 from councilbase.fetch import DEFAULT_BASE_URL, Fetcher, FetchError, default_cache, expand_symbols
 from councilbase.model import Procedure, Record, Speech, Vote, VotePassage, record_to_json
 from councilbase.pipeline import parse_inputs
-from councilbase.sample import demo_inputs
+from councilbase.sample import demo_inputs, demo_outcomes
 from councilbase.store.database import Database, default_path
 from councilbase.store.ingest import IngestSummary
 from councilbase.store.schema import DatabaseError
@@ -641,11 +641,37 @@ def check(
 
 
 @app.command()
+def serve(
+    db: Path | None = DB_OPTION,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the web app and its JSON API over a database, opened read-only.
+
+    Example: councilbase serve --db council.db --port 8000
+    """
+    from councilbase.web.app import serve as run_server
+
+    path = db or default_path()
+    try:
+        Database(path, readonly=True).close()
+    except DatabaseError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    err.print(f"serving {path} on http://{host}:{port} (Ctrl-C to stop)", markup=False)
+    run_server(path, host=host, port=port)
+
+
+@app.command()
 def demo(
     db: Path = typer.Option(Path("demo/councilbase.db"), "--db", help="The demo database."),
+    serve_after: bool = typer.Option(
+        True, "--serve/--no-serve", help="Start the web app afterwards."
+    ),
+    port: int = typer.Option(8000, help="Port for the web app."),
 ) -> None:
-    """Build a database from the sample records, then show a meeting and a search
-    (used by `make demo`).
+    """Build a database from the sample records (and their outcomes index), show a meeting
+    and a search, then serve the web app on http://127.0.0.1:8000 (used by `make demo`).
 
     The sample is $COUNCILBASE_RECORDS or ../shared/records when present, else a small
     synthetic record that councilbase writes itself.
@@ -657,6 +683,16 @@ def demo(
     except typer.Exit as exc:
         if exc.exit_code not in (0, 1):
             raise
+    outcomes_folder = demo_outcomes()
+    if outcomes_folder is not None:
+        from councilbase.store.outcomes import import_outcomes
+
+        database = _open(db)
+        try:
+            imported = import_outcomes(database.conn, outcomes_folder)
+        finally:
+            database.close()
+        out.print(f"outcomes index: {imported.total} meeting rows", markup=False)
     database = _open(db, readonly=True)
     try:
         dated = database.meetings(date_from="1946")
@@ -686,6 +722,8 @@ def demo(
         width=50,
         as_json=False,
     )
+    if serve_after:
+        serve(db=db, host="127.0.0.1", port=port)
 
 
 @app.command()

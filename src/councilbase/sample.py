@@ -93,3 +93,11 @@ def demo_inputs() -> tuple[list[str], str]:
 
     path = write_synthetic(Path(tempfile.mkdtemp(prefix="councilbase-sample-")))
     return [str(path)], f"No records found; using the SYNTHETIC sample {path}"
+
+
+def demo_outcomes() -> Path | None:
+    """The UN library's outcome tables among the sample records, when present."""
+    folder = records_dir()
+    if folder is not None and (folder / "outcomes").is_dir():
+        return folder / "outcomes"
+    return None

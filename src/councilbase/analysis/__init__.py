@@ -1,0 +1,1 @@
+"""The analysis stage: vote agreement, term trends, semantic similarity, position scaling."""

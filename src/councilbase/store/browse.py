@@ -1,0 +1,417 @@
+"""What each page of the web app shows, as plain data: the HTML page and its JSON twin are
+both made from these dictionaries, so they never disagree."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict
+from typing import Any
+
+from councilbase import reference
+from councilbase.analysis.agreement import agreement_with_others
+from councilbase.extract.entities import organisation_by_code
+from councilbase.model import Heading, Procedure, Record, Speech, VotePassage
+from councilbase.store import search as q
+from councilbase.store.records import load_record
+
+PAGE_SIZE = 20
+
+
+class NotFound(LookupError):
+    """The thing asked for is not in the database."""
+
+
+def state_name(code: str | None) -> str | None:
+    """A code's name: a state's or an organisation's."""
+    if not code:
+        return None
+    state = reference.state_by_code(code)
+    if state:
+        return state.name
+    organisation = organisation_by_code(code)
+    return organisation.name if organisation else code
+
+
+def home(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Counts and the latest meetings."""
+    latest = conn.execute(
+        "SELECT m.key, m.symbol, m.date, m.president_name,"
+        " (SELECT title FROM agenda_items a WHERE a.meeting_id = m.id ORDER BY number LIMIT 1) AS agenda,"
+        " (SELECT count(*) FROM speeches x WHERE x.meeting_id = m.id) AS speeches"
+        " FROM meetings m ORDER BY coalesce(m.meeting_number, 0) DESC, coalesce(m.resumption, 0) DESC"
+        " LIMIT 10"
+    ).fetchall()
+    return {"stats": q.stats(conn), "latest": [dict(r) for r in latest]}
+
+
+def meetings_list(conn: sqlite3.Connection, filters: q.Filters, page: int) -> dict[str, Any]:
+    """A page of meetings."""
+    rows = q.meetings(conn, filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return {
+        "meetings": [asdict(m) for m in rows[:PAGE_SIZE]],
+        "page": page,
+        "has_next": len(rows) > PAGE_SIZE,
+    }
+
+
+def _segments(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict[str, Any]]:
+    """A paragraph cut into plain text and linked spans (mentions, references)."""
+    out: list[dict[str, Any]] = []
+    position = 0
+    for start, end, kind, target in sorted(spans):
+        if start < position:
+            continue  # a span inside one already taken (a state inside a mission's name)
+        if start > position:
+            out.append({"text": text[position:start]})
+        out.append({"text": text[start:end], "kind": kind, "target": target})
+        position = end
+    if position < len(text):
+        out.append({"text": text[position:]})
+    return out
+
+
+def _link(kind: str, code: str) -> str | None:
+    if kind == "state":
+        return f"/states/{code}"
+    if kind == "sc_resolution":
+        return f"/resolutions/{code}"
+    if kind in ("meeting",):
+        return f"/meetings/{code}"
+    return None
+
+
+def meeting(conn: sqlite3.Connection, key: str) -> dict[str, Any]:
+    """A meeting with everything in it, in order, ready to read."""
+    record = load_record(conn, key)
+    if record is None:
+        raise NotFound(f"{key} is not in the database")
+    people = {
+        r["seq"]: (r["key"], r["name"])
+        for r in conn.execute(
+            "SELECT s.seq, p.key, p.name FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+            " JOIN people p ON p.id = s.person_id WHERE m.key = ?",
+            (record_key(record),),
+        )
+    }
+    items: list[dict[str, Any]] = []
+    speech_seq = 0
+    for item in record.items:
+        if isinstance(item, Speech):
+            items.append(_speech(item, speech_seq, record, people.get(speech_seq)))
+            speech_seq += 1
+        elif isinstance(item, VotePassage):
+            items.append({"kind": "vote_passage", "text": item.text, "method": item.method})
+        elif isinstance(item, Procedure):
+            items.append({"kind": "procedure", "type": item.type, "text": item.text})
+        elif isinstance(item, Heading):
+            items.append({"kind": "heading", "text": item.text})
+    votes = []
+    for number, vote in enumerate(record.votes):
+        data = asdict(vote)
+        data["number"] = number
+        data["tally"] = (
+            str(vote.announced or vote.counted) if (vote.announced or vote.counted) else None
+        )
+        votes.append(data)
+    return {
+        "key": record_key(record),
+        "record": {
+            "symbol": record.symbol,
+            "meeting_number": record.meeting_number,
+            "resumption": record.resumption,
+            "date": record.date,
+            "time": record.time,
+            "place": record.place,
+            "session": record.session,
+            "president": asdict(record.president) if record.president else None,
+            "members": [
+                asdict(m) | {"state": reference.resolve_state(m.country)} for m in record.members
+            ],
+            "agenda": [asdict(a) for a in record.agenda],
+            "source": asdict(record.source) if record.source else None,
+            "warnings": record.warnings,
+        },
+        "proceedings": items,
+        "votes": votes,
+        "statements": [asdict(s) for s in record.statements],
+    }
+
+
+def record_key(record: Record) -> str:
+    """The key a record is stored under."""
+    from councilbase.store.records import meeting_key
+
+    return meeting_key(record)
+
+
+def _speech(
+    speech: Speech, seq: int, record: Record, person: tuple[str, str] | None
+) -> dict[str, Any]:
+    paragraphs = []
+    for number, text in enumerate(speech.text):
+        spans = [
+            (m.start, m.end, m.kind, m.code)
+            for m in speech.mentions
+            if m.paragraph == number and m.kind == "state"
+        ] + [(r.start, r.end, r.kind, r.symbol) for r in speech.references if r.paragraph == number]
+        segments = _segments(text, spans)
+        for segment in segments:
+            if "kind" in segment:
+                segment["href"] = _link(segment["kind"], segment["target"])
+        paragraphs.append(segments)
+    return {
+        "kind": "speech",
+        "id": q.speech_id(record_key(record), seq),
+        "seq": seq,
+        "speaker_line": speech.speaker_line,
+        "name": speech.name,
+        "title": speech.title,
+        "affiliation": speech.affiliation,
+        "state": speech.state,
+        "organisation": speech.organisation,
+        "affiliation_name": state_name(speech.state or speech.organisation),
+        "role": speech.role,
+        "language": speech.language,
+        "explains": speech.explains,
+        "person": {"key": person[0], "name": person[1]} if person else None,
+        "paragraphs": paragraphs,
+        "positions": [asdict(p) for p in speech.positions],
+    }
+
+
+def search_page(
+    conn: sqlite3.Connection, query: str, filters: q.Filters, page: int
+) -> dict[str, Any]:
+    """One page of results with their snippets, the total, and counts by facet."""
+    hits = q.search(conn, query, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    total = q.count(conn, query, filters)
+    return {
+        "query": query,
+        "filters": {k: v for k, v in asdict(filters).items() if v},
+        "total": total,
+        "page": page,
+        "has_next": page * PAGE_SIZE < total,
+        "hits": [asdict(h) for h in hits],
+        "facets": facets(conn, query, filters),
+    }
+
+
+def facets(
+    conn: sqlite3.Connection, query: str, filters: q.Filters
+) -> dict[str, list[dict[str, Any]]]:
+    """How many of the matching speeches fall in each year, state, role and agenda topic."""
+    match = q.match_expression(conn, query, filters)
+    rows = conn.execute(
+        "SELECT m.year, s.state, s.role, s.topic FROM speeches_fts f JOIN speeches s ON s.id = f.rowid"
+        " JOIN meetings m ON m.id = s.meeting_id WHERE speeches_fts MATCH ?",
+        (match,),
+    ).fetchall()
+    out: dict[str, dict[Any, int]] = {"year": {}, "state": {}, "role": {}, "topic": {}}
+    for year, state, role, topic in rows:
+        for name, value in (("year", year), ("state", state), ("role", role)):
+            if value is not None:
+                out[name][value] = out[name].get(value, 0) + 1
+        for title in (topic or "").split(" | ")[:1]:
+            if title:
+                out["topic"][title] = out["topic"].get(title, 0) + 1
+    result: dict[str, list[dict[str, Any]]] = {}
+    for name, counts in out.items():
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:15]
+        if name == "year":
+            ordered = sorted(counts.items(), key=lambda kv: kv[0])
+        result[name] = [
+            {
+                "value": value,
+                "count": count,
+                "label": state_name(value) if name == "state" else value,
+            }
+            for value, count in ordered
+        ]
+    return result
+
+
+def per_month(conn: sqlite3.Connection, query: str, filters: q.Filters) -> list[tuple[str, int]]:
+    """Matching speeches per month (dated meetings only)."""
+    match = q.match_expression(conn, query, filters)
+    return [
+        (r[0], r[1])
+        for r in conn.execute(
+            "SELECT substr(m.date, 1, 7) AS month, count(*) FROM speeches_fts f"
+            " JOIN speeches s ON s.id = f.rowid JOIN meetings m ON m.id = s.meeting_id"
+            " WHERE speeches_fts MATCH ? AND m.date IS NOT NULL GROUP BY month ORDER BY month",
+            (match,),
+        )
+    ]
+
+
+def person(conn: sqlite3.Connection, key: str, page: int) -> dict[str, Any]:
+    """A person: names, decisions, speeches."""
+    row = conn.execute("SELECT * FROM people WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        raise NotFound(f"no person {key!r}")
+    names = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT name, source, count FROM person_names WHERE person_id = ? ORDER BY count DESC",
+            (row["id"],),
+        )
+    ]
+    decisions = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT decision, rule, evidence FROM person_decisions WHERE person_id = ? ORDER BY id",
+            (row["id"],),
+        )
+    ]
+    speeches = conn.execute(
+        "SELECT m.key, m.date, s.seq, s.speaker_line, s.words FROM speeches s JOIN meetings m"
+        " ON m.id = s.meeting_id WHERE s.person_id = ?"
+        " ORDER BY coalesce(m.meeting_number, 1000000000), coalesce(m.resumption, 0), s.seq"
+        " LIMIT ? OFFSET ?",
+        (row["id"], PAGE_SIZE + 1, (page - 1) * PAGE_SIZE),
+    ).fetchall()
+    return {
+        "key": row["key"],
+        "name": row["name"],
+        "state": row["state"],
+        "organisation": row["organisation"],
+        "affiliation": row["affiliation"],
+        "affiliation_name": state_name(row["state"] or row["organisation"]) or row["affiliation"],
+        "speech_count": row["speeches"],
+        "names": names,
+        "decisions": decisions,
+        "speeches": [
+            {
+                "id": q.speech_id(r["key"], r["seq"]),
+                "meeting": r["key"],
+                "date": r["date"],
+                "seq": r["seq"],
+                "speaker_line": r["speaker_line"],
+                "words": r["words"],
+            }
+            for r in speeches[:PAGE_SIZE]
+        ],
+        "page": page,
+        "has_next": len(speeches) > PAGE_SIZE,
+    }
+
+
+def state(conn: sqlite3.Connection, code: str, page: int) -> dict[str, Any]:
+    """A state: its speeches, its votes, how often it voted with each other member."""
+    found = reference.state_by_code(code.upper())
+    if found is None:
+        raise NotFound(f"no state {code!r}")
+    code = found.code
+    filters = q.Filters(state=code)
+    speeches = q.speeches(conn, filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    votes = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT m.key AS meeting, m.date, v.number, v.subject, v.document, v.resolution, v.outcome,"
+            " c.vote FROM vote_casts c JOIN votes v ON v.id = c.vote_id JOIN meetings m"
+            " ON m.id = v.meeting_id WHERE c.state = ?"
+            " ORDER BY coalesce(m.meeting_number, 0), v.number",
+            (code,),
+        )
+    ]
+    return {
+        "code": code,
+        "name": found.name,
+        "status": found.status,
+        "speech_count": conn.execute(
+            "SELECT count(*) FROM speeches WHERE state = ?", (code,)
+        ).fetchone()[0],
+        "speeches": [
+            {k: v for k, v in asdict(s).items() if k != "text"} for s in speeches[:PAGE_SIZE]
+        ],
+        "page": page,
+        "has_next": len(speeches) > PAGE_SIZE,
+        "votes": votes,
+        "agreement": [
+            {
+                "other": a.other,
+                "name": state_name(a.other),
+                "votes": a.votes,
+                "same": a.same,
+                "share": round(a.share, 4),
+            }
+            for a in agreement_with_others(conn, code)
+        ],
+    }
+
+
+def resolution(conn: sqlite3.Connection, symbol: str) -> dict[str, Any]:
+    """A resolution: the meeting and vote that adopted it, the index row, the citing speeches."""
+    found = q.resolve_cites_filter(symbol)
+    vote_rows = conn.execute(
+        "SELECT m.key AS meeting, m.date, v.number, v.data FROM votes v JOIN meetings m"
+        " ON m.id = v.meeting_id WHERE v.resolution = ?",
+        (found,),
+    ).fetchall()
+    index = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT o.symbol AS meeting, o.date, o.topic, a.in_favour, a.against, a.abstaining,"
+            " a.unanimous, a.without_vote FROM outcome_actions a JOIN outcomes o ON o.id = a.outcome_id"
+            " WHERE a.document = ?",
+            (found,),
+        )
+    ]
+    citing = q.speeches(conn, q.Filters(cites=found), limit=200)
+    if not vote_rows and not index and not citing:
+        raise NotFound(f"{found} is not in the database")
+    return {
+        "symbol": found,
+        "adopted_at": [
+            {
+                "meeting": r["meeting"],
+                "date": r["date"],
+                "vote": r["number"],
+                "detail": json.loads(r["data"]),
+            }
+            for r in vote_rows
+        ],
+        "index": index,
+        "cited_by": [{k: v for k, v in asdict(s).items() if k != "text"} for s in citing],
+    }
+
+
+def outcomes(conn: sqlite3.Connection, year: int | None) -> dict[str, Any]:
+    """The official index for a year (the latest year held, when none is given)."""
+    years = [r[0] for r in conn.execute("SELECT DISTINCT year FROM outcomes ORDER BY year")]
+    if year is None:
+        year = years[-1] if years else None
+    rows = []
+    if year is not None:
+        for row in conn.execute(
+            "SELECT id, symbol, date, closed, topic, outcome, press_release FROM outcomes WHERE year = ?"
+            " ORDER BY date DESC, coalesce(meeting_number, 0) DESC, row",
+            (year,),
+        ).fetchall():
+            actions = [
+                dict(a) | {"vetoed_by": json.loads(a["vetoed_by"])}
+                for a in conn.execute(
+                    "SELECT kind, document, in_favour, against, abstaining, vetoed_by, text FROM outcome_actions"
+                    " WHERE outcome_id = ? ORDER BY position",
+                    (row["id"],),
+                )
+            ]
+            held = (
+                conn.execute("SELECT 1 FROM meetings WHERE key = ?", (row["symbol"],)).fetchone()
+                is not None
+                if row["symbol"]
+                else False
+            )
+            rows.append(
+                {
+                    k: row[k]
+                    for k in ("symbol", "date", "closed", "topic", "outcome", "press_release")
+                }
+                | {
+                    "actions": actions,
+                    "vetoed": any(a["kind"] == "draft_vetoed" for a in actions),
+                    "held": held,
+                }
+            )
+    return {"year": year, "years": years, "rows": rows}

@@ -1,0 +1,80 @@
+"""Charts drawn on the server as SVG: no JavaScript, readable in any browser, testable as
+text. Every label is escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+
+def bar_chart(
+    data: Sequence[tuple[str, float]],
+    title: str,
+    *,
+    width: int = 720,
+    height: int = 260,
+    value_format: str = "{:g}",
+) -> str:
+    """Vertical bars, one per label (months on a query, for instance)."""
+    margin_left, margin_bottom, margin_top = 48, 56, 28
+    plot_w, plot_h = width - margin_left - 12, height - margin_bottom - margin_top
+    top = max((v for _, v in data), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{margin_left}" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
+        f'<line x1="{margin_left}" y1="{margin_top + plot_h}" x2="{margin_left + plot_w}"'
+        f' y2="{margin_top + plot_h}" stroke="#333"/>',
+        f'<text x="{margin_left - 6}" y="{margin_top + 4}" font-size="11" text-anchor="end">'
+        f"{escape(value_format.format(top))}</text>",
+        f'<text x="{margin_left - 6}" y="{margin_top + plot_h}" font-size="11" text-anchor="end">0</text>',
+    ]
+    if not data:
+        parts.append(
+            f'<text x="{margin_left + 10}" y="{margin_top + plot_h / 2}" font-size="13">No data</text>'
+        )
+    step = plot_w / max(len(data), 1)
+    every = max(1, len(data) // 12)
+    for i, (label, value) in enumerate(data):
+        h = plot_h * value / top
+        x = margin_left + i * step
+        parts.append(
+            f'<rect class="bar" x="{x + step * 0.1:.1f}" y="{margin_top + plot_h - h:.1f}"'
+            f' width="{step * 0.8:.1f}" height="{h:.1f}" fill="#3a6ea5">'
+            f"<title>{escape(label)}: {escape(value_format.format(value))}</title></rect>"
+        )
+        if i % every == 0:
+            parts.append(
+                f'<text x="{x + step / 2:.1f}" y="{margin_top + plot_h + 14}" font-size="10"'
+                f' text-anchor="end" transform="rotate(-45 {x + step / 2:.1f} {margin_top + plot_h + 14})">'
+                f"{escape(label)}</text>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def hbar_chart(data: Sequence[tuple[str, float]], title: str, *, width: int = 720) -> str:
+    """Horizontal bars for shares between 0 and 1 (agreement with each member)."""
+    row, margin_left, margin_top = 18, 220, 30
+    height = margin_top + row * max(len(data), 1) + 10
+    plot_w = width - margin_left - 60
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="8" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
+    ]
+    if not data:
+        parts.append(f'<text x="8" y="{margin_top + 12}" font-size="13">No votes</text>')
+    for i, (label, share) in enumerate(data):
+        y = margin_top + i * row
+        w = plot_w * max(0.0, min(1.0, share))
+        parts.append(
+            f'<text x="{margin_left - 6}" y="{y + 12}" font-size="11" text-anchor="end">{escape(label)}</text>'
+            f'<rect class="bar" x="{margin_left}" y="{y + 2}" width="{w:.1f}" height="{row - 5}" fill="#3a6ea5">'
+            f"<title>{escape(label)}: {share:.0%}</title></rect>"
+            f'<text x="{margin_left + w + 4:.1f}" y="{y + 12}" font-size="11">{share:.0%}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
