@@ -234,9 +234,10 @@ def test_cli_stats(ingested: Path) -> None:
         {"mentions": "OCHA", "role": "member"},
         {"cites": "S/RES/2254 (2015)"},
         {"organisation": "OCHA"},
+        {"year": 2020, "role": "briefer"},
     ],
 )
-def test_index_filters_agree_with_sql_filters(ingested: Path, filters: dict[str, str]) -> None:
+def test_index_filters_agree_with_sql_filters(ingested: Path, filters: dict[str, object]) -> None:
     """Filters in a search are index terms; in lists they are SQL: both give the same rows."""
     with councilbase.open(ingested, readonly=True) as db:
         found = {h.id for h in db.search("Council", limit=100_000, **filters)}

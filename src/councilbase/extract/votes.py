@@ -67,7 +67,8 @@ def number(word: str) -> int:
 _SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-Z“\"(])")
 _PUT_TO_VOTE = re.compile(
     r"\b(?:put|putting)\s+(?:now\s+)?to\s+the\s+vote\s+(?:now\s+)?(?P<what>.+)"
-    r"|\bproceed\s+to\s+(?:the\s+)?(?:vote|voting)\s+on\s+(?P<what2>.+)",
+    r"|\bproceed\s+to\s+(?:the\s+)?(?:vote|voting)\s+on\s+(?P<what2>.+)"
+    r"|\b(?:put|putting)\s+(?P<what3>(?:the|this|that)\s+[^.]{3,120}?)\s+to\s+the\s+vote\b",
     re.IGNORECASE,
 )
 _RECEIVED = re.compile(r"\breceived\s+(?P<rest>.+)", re.IGNORECASE)
@@ -119,7 +120,7 @@ def recognise_put_to_vote(sentence: str) -> Subject | None:
     match = _PUT_TO_VOTE.search(sentence)
     if not match:
         return None
-    what = match.group("what") or match.group("what2") or ""
+    what = match.group("what") or match.group("what2") or match.group("what3") or ""
     lower = what.lower()
     if "amendment" in lower:
         kind = "oral_amendment" if "oral" in lower else "written_amendment"

@@ -39,16 +39,17 @@ def _filters(
     mentions: str | None = None,
     cites: str | None = None,
     organisation: str | None = None,
+    year: int | None = None,
 ) -> q.Filters:
     return q.Filters(
-        state, person, role, meeting, topic, date_from, date_to, mentions, cites, organisation
+        state, person, role, meeting, topic, date_from, date_to, mentions, cites, organisation, year
     )
 
 
 class Database:
     """An open councilbase database. Every query method takes the same filters:
     ``state``, ``person``, ``role``, ``meeting``, ``topic``, ``date_from``, ``date_to``,
-    ``mentions``, ``cites``, ``organisation``."""
+    ``mentions``, ``cites``, ``organisation``, ``year``."""
 
     def __init__(self, path: str | Path | None = None, *, readonly: bool = False) -> None:
         self.path = Path(path) if path is not None else default_path()

@@ -82,6 +82,8 @@ def facets(record: Record, state: str | None, role: str) -> str:
     tokens = [f"role{role.replace('_', '')}"]
     if state:
         tokens.append(f"state{state}")
+    if record.year:
+        tokens.append(f"yr{record.year}")  # the year even where the date is unknown
     if record.date and len(record.date) == 10:
         y, m, d = record.date.split("-")
         tokens += [f"y{y}", f"ym{y}{m}", f"d{y}{m}{d}"]

@@ -47,6 +47,8 @@ class Filters:
     """A document the speech cites: ``S/RES/2401 (2018)``, ``resolution 2401 (2018)``."""
     organisation: str | None = None
     """The organisation the speaker speaks for: ``OCHA``, ``African Union``."""
+    year: int | None = None
+    """The meeting's year, known even where its date is not (speech-level files)."""
 
     def is_empty(self) -> bool:
         """Whether no filter is set."""
@@ -287,6 +289,9 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
     if filters.date_to:
         where.append("m.date <= ?")
         args.append(_date_bound(filters.date_to, end=True))
+    if filters.year is not None:
+        where.append("m.year = ?")
+        args.append(int(filters.year))
     if filters.mentions:
         where.append("EXISTS (SELECT 1 FROM mentions x WHERE x.speech_id = s.id AND x.code = ?)")
         args.append(resolve_mention_filter(filters.mentions))
@@ -403,6 +408,8 @@ def facet_terms(conn: sqlite3.Connection, filters: Filters | None) -> list[str]:
         if not words:
             raise QueryError(f"cannot read the topic {filters.topic!r}: give words of it")
         terms.append('topic:"' + " ".join(words) + '"')
+    if filters.year is not None:
+        terms.append(f"facets:yr{int(filters.year)}")
     if filters.mentions:
         terms.append("facets:" + index_token("mention", resolve_mention_filter(filters.mentions)))
     if filters.cites:

@@ -142,10 +142,9 @@ def create_app(db_path: str | Path) -> FastAPI:
             role=role or None,
             meeting=meeting or None,
             topic=topic or None,
-            date_from=year,
-            date_to=year,
             mentions=mentions or None,
             cites=cites or None,
+            year=int(year) if year else None,
         )
 
     def page_number(value: int) -> int:

@@ -1,0 +1,5 @@
+"""``python -m councilbase``: the ``councilbase`` command."""
+
+from councilbase.cli import main
+
+main()

@@ -1,0 +1,157 @@
+"""What a person clicks, in a real browser: Playwright driving Debian's Chromium against
+`councilbase serve` started in a second process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from councilbase.sample import SYNTHETIC_RECORD
+from councilbase.store.database import Database
+from councilbase.store.outcomes import import_outcomes
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUTPUT = Path(os.environ.get("COUNCILBASE_TEST_OUTPUT", Path(__file__).parents[1] / "test-output"))
+HOSTILE = SYNTHETIC_RECORD.replace(
+    "China supports the synthetic draft resolution",
+    'China <script>window.pwned=1;alert("x")</script> supports the '
+    '<img src=x onerror="window.pwned=2;alert(1)"> synthetic draft resolution',
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(records: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is not installed (required on CI)")
+        pytest.skip("chromium is not installed")
+    folder = tmp_path_factory.mktemp("browser")
+    hostile = folder / "hostile.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    db = folder / "browser.db"
+    with Database(db) as database:
+        database.ingest([str(records / "pdf"), str(records / "speeches"), str(hostile)], jobs=2)
+        import_outcomes(database.conn, records / "outcomes")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "councilbase", "serve", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the server did not start")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_search_open_a_result_follow_the_speaker_read_a_vote(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.fill("#home-q", '"oral amendment"')
+    page.press("#home-q", "Enter")
+    page.wait_for_selector(".hit")
+    assert "speeches match" in page.inner_text("#results")
+    page.click(".hit a >> nth=0")
+    page.wait_for_url("**/meetings/S/PV.8700**")
+    assert page.inner_text("h1") == "S/PV.8700"
+    page.click("#speech-1 h3 a")
+    page.wait_for_url("**/people/nebenzia@RUS")
+    assert page.inner_text("h1") == "Mr. Nebenzia"
+    page.goto(server + "/meetings/S/PV.8700#votes")
+    rows = page.locator(".vote-table >> nth=1").locator("tbody tr")
+    assert rows.count() == 15
+    russia = page.locator(".vote-table >> nth=1").locator("tr", has_text="Russian Federation")
+    assert russia.locator("td").nth(1).inner_text() == "abstaining"
+    assert "adopted as S/RES/2504 (2020)" in page.inner_text(".vote >> nth=1")
+    page.close()
+
+
+def test_keyboard_only(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    focused = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        focused.append(
+            page.evaluate("document.activeElement.id || document.activeElement.textContent")
+        )
+        if focused[-1] == "top-q":
+            break
+    assert focused[-1] == "top-q", focused
+    page.keyboard.type("Idlib")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".hit")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") in ("A", "INPUT", "BUTTON")
+    page.close()
+
+
+def test_markup_in_records_never_runs(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server + "/meetings/S/PV.9999")
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.evaluate("window.pwned === undefined")
+    assert page.locator("main img[src=x]").count() == 0
+    assert '<script>window.pwned=1;alert("x")</script>' in page.inner_text("#speech-2")
+    page.goto(server + "/search?q=onerror")
+    page.wait_for_timeout(300)
+    assert dialogs == [] and page.evaluate("window.pwned === undefined")
+    page.close()
+
+
+def test_screenshot_of_the_meeting_page(server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 1600})  # type: ignore[attr-defined]
+    page.goto(server + "/meetings/S/PV.8700")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / "meeting-S_PV.8700.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 50_000
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.close()

@@ -1,0 +1,215 @@
+"""The web app in-process: every route as HTML and as JSON, errors, escaping, read-only."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from councilbase.sample import SYNTHETIC_RECORD
+from councilbase.store.database import Database
+from councilbase.store.outcomes import import_outcomes
+from councilbase.web.app import create_app
+
+HOSTILE = SYNTHETIC_RECORD.replace(
+    "China supports the synthetic draft resolution",
+    'China <script>alert("x")</script> supports the <img src=x onerror=alert(1)> synthetic draft resolution',
+)
+
+
+@pytest.fixture(scope="module")
+def web_db(records: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The records, their outcomes index, and a record with markup in a speech."""
+    folder = tmp_path_factory.mktemp("web")
+    hostile = folder / "hostile.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    path = folder / "web.db"
+    with Database(path) as db:
+        db.ingest([str(records / "pdf"), str(records / "speeches"), str(hostile)], jobs=2)
+        import_outcomes(db.conn, records / "outcomes")
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(web_db: Path) -> TestClient:
+    return TestClient(create_app(web_db))
+
+
+def test_home(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "46 meetings" in page.text
+    assert '<a href="/meetings/S/PV.9999">S/PV.9999</a>' in page.text
+    api = client.get("/api/").json()
+    assert api["stats"]["meetings"] == 46 and api["latest"][0]["key"] == "S/PV.9999"
+
+
+def test_meeting_page_and_its_twin(client: TestClient) -> None:
+    page = client.get("/meetings/S/PV.8700")
+    assert page.status_code == 200
+    html = page.text
+    assert "<h1>S/PV.8700</h1>" in html
+    assert "President: Mr. Dang (Viet Nam)" in html
+    assert '<section class="speech" id="speech-1">' in html
+    assert "spoke in Russian" in html and "explanation of vote (before the vote)" in html
+    assert (
+        '<a href="/states/RUS">Russian Federation</a></td><td class="abstaining">abstaining</td>'
+        in html
+    )
+    assert '<a class="ref" href="/resolutions/S/RES/2504 (2020)">S/RES/2504 (2020)</a>' in html
+    assert '<a class="mention" href="/states/SYR">Syrian Arab Republic</a>' in html
+    assert "11-0-4" in html and "3-7-5" in html
+    data = client.get("/api/meetings/S/PV.8700").json()
+    assert data["key"] == "S/PV.8700"
+    assert [v["tally"] for v in data["votes"]] == ["3-7-5", "11-0-4"]
+    assert data["proceedings"][4]["speaker_line"] == "The President:"
+    assert client.get("/meetings/S/PV.8699 (Resumption 1)").status_code == 200
+
+
+def test_search_page_with_facets_and_pages(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "humanitarian", "state": "RUS"})
+    assert page.status_code == 200
+    assert "speeches match" in page.text and "<mark>humanitarian</mark>" in page.text.lower()
+    assert 'href="/meetings/S/PV.8700#speech-' in page.text
+    api = client.get("/api/search", params={"q": "humanitarian", "state": "RUS"}).json()
+    assert api["total"] == len({h["id"] for h in api["hits"]}) or api["has_next"]
+    assert {h["state"] for h in api["hits"]} == {"RUS"}
+    assert api["facets"]["state"] == [
+        {"value": "RUS", "count": api["total"], "label": "Russian Federation"}
+    ]
+    first = client.get("/api/search", params={"q": "Council"}).json()
+    second = client.get("/api/search", params={"q": "Council", "page": 2}).json()
+    assert first["has_next"] and not {h["id"] for h in first["hits"]} & {
+        h["id"] for h in second["hits"]
+    }
+    year = client.get(
+        "/api/search", params={"q": "Council", "year": "2020", "role": "briefer"}
+    ).json()
+    assert year["total"] and all(h["role"] == "briefer" for h in year["hits"])
+    fragment = client.get("/search", params={"q": "Idlib"}, headers={"HX-Request": "true"})
+    assert fragment.text.lstrip().startswith('<div id="results">')
+
+
+def test_person_state_resolution_outcomes(client: TestClient) -> None:
+    person = client.get("/people/nebenzia@RUS")
+    assert person.status_code == 200 and "Mr. Nebenzia" in person.text
+    assert client.get("/api/people/nebenzia@RUS").json()["speech_count"] == 25
+    state = client.get("/api/states/RUS").json()
+    assert state["name"] == "Russian Federation"
+    # S/PV.8700 (amendment, draft), the speech-level files' lists (8712, 8719, 8722, 8732)
+    # and the synthetic S/PV.9999
+    assert [(v["meeting"], v["vote"]) for v in state["votes"]] == [
+        ("S/PV.8700", "in_favour"),
+        ("S/PV.8700", "abstaining"),
+        ("S/PV.8712", "abstaining"),
+        ("S/PV.8719", "abstaining"),
+        ("S/PV.8722", "abstaining"),
+        ("S/PV.8732", "abstaining"),
+        ("S/PV.9999", "in_favour"),
+    ]
+    agreement = {a["other"]: (a["votes"], a["same"]) for a in state["agreement"]}
+    assert agreement["CHN"] == (7, 5) and agreement["BEL"] == (6, 0)
+    assert '<img src="/charts/agreement/RUS.svg"' in client.get("/states/RUS").text
+    resolution = client.get("/api/resolutions/S/RES/2504 (2020)").json()
+    assert resolution["adopted_at"][0]["meeting"] == "S/PV.8700"
+    assert resolution["index"][0]["in_favour"] == 11
+    assert any(s["meeting"] == "S/PV.8700" for s in resolution["cited_by"])
+    assert client.get("/resolutions/resolution 2504 (2020)").status_code == 200
+    outcomes = client.get("/api/outcomes", params={"year": 2020}).json()
+    assert len(outcomes["rows"]) == 52 + 78 and outcomes["years"][0] == 1946  # with the VTC table
+    vetoed = client.get("/outcomes", params={"year": 2019}).text
+    assert '<tr class="veto">' in vetoed and "vetoed by" in vetoed
+
+
+def test_charts_are_svg(client: TestClient) -> None:
+    chart = client.get("/charts/per-month.svg", params={"q": "humanitarian"})
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(chart.text)
+    bars = [e for e in root.iter("{http://www.w3.org/2000/svg}rect") if e.get("class") == "bar"]
+    months = client.get("/api/charts/per-month", params={"q": "humanitarian"}).json()["months"]
+    assert len(bars) == len(months) == 1 and months[0]["month"] == "2020-01"
+    agreement = ET.fromstring(client.get("/charts/agreement/RUS.svg").text)
+    members = client.get("/api/states/RUS").json()["agreement"]
+    assert (
+        len([e for e in agreement.iter("{http://www.w3.org/2000/svg}rect")]) == len(members) == 15
+    )
+
+
+def test_openapi_and_static(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    assert {"/api/search", "/api/meetings/{key}", "/api/states/{code}", "/api/outcomes"} <= set(
+        spec["paths"]
+    )
+    assert client.get("/static/htmx.min.js").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/S/PV.1",
+        "/api/meetings/S/PV.1",
+        "/states/XXX",
+        "/people/nobody@XXX",
+        "/api/resolutions/S/RES/9999 (2030)",
+    ],
+)
+def test_unknown_things_are_404(client: TestClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    if url.startswith("/api/"):
+        assert "error" in response.json()
+
+
+def test_unreadable_queries_are_400_with_a_message(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "Syria AND"})
+    assert page.status_code == 400 and "cannot read the search" in page.text
+    api = client.get("/api/search", params={"q": '"unclosed'})
+    assert api.status_code == 400 and "double quote is not closed" in api.json()["error"]
+    assert client.get("/api/search", params={"q": "x" * 600}).status_code == 422
+    assert client.get("/api/search", params={"q": "Syria", "state": "Atlantis"}).status_code == 400
+    assert client.get("/api/search", params={"q": "Syria", "page": 0}).status_code == 400
+
+
+def test_text_from_records_is_escaped(client: TestClient) -> None:
+    html = client.get("/meetings/S/PV.9999").text
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    search = client.get("/search", params={"q": "onerror"}).text
+    assert "<img src=x" not in search and "&lt;img src=x" in search
+
+
+def test_no_route_reads_files_outside_the_database(client: TestClient) -> None:
+    for url in [
+        "/static/../../../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+        "/meetings/../../etc/passwd",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "root:" not in response.text
+
+
+def test_the_database_is_opened_read_only(web_db: Path, client: TestClient) -> None:
+    before = hashlib.sha256(web_db.read_bytes()).hexdigest()
+    for url in ["/", "/search?q=Syria", "/meetings/S/PV.8700", "/states/RUS"]:
+        client.get(url)
+    assert hashlib.sha256(web_db.read_bytes()).hexdigest() == before
+    from councilbase.web.app import Connections
+
+    conn = Connections(web_db).get()
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        conn.execute("DELETE FROM meetings")
+
+
+def test_serving_a_missing_database_is_a_message(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from councilbase.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2 and "does not exist" in result.output
