@@ -99,3 +99,30 @@ def ingested_copy(ingested: Path, tmp_path: Path) -> Path:
         db.conn.backup(target)
         target.close()
     return copy
+
+
+HOSTILE_MARKUP = (
+    'China <script>window.pwned=1;alert("x")</script> supports the '
+    '<img src=x onerror="window.pwned=2;alert(1)"> synthetic draft resolution'
+)
+
+
+@pytest.fixture(scope="session")
+def web_db(records: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The records, their outcomes index, and a synthetic record (S/PV.9999) with markup
+    in a speech: what the web tests serve."""
+    from councilbase.sample import SYNTHETIC_RECORD
+    from councilbase.store.database import Database
+    from councilbase.store.outcomes import import_outcomes
+
+    folder = tmp_path_factory.mktemp("web")
+    hostile = folder / "hostile.txt"
+    hostile.write_text(
+        SYNTHETIC_RECORD.replace("China supports the synthetic draft resolution", HOSTILE_MARKUP),
+        encoding="utf-8",
+    )
+    path = folder / "web.db"
+    with Database(path) as db:
+        db.ingest([str(records / "pdf"), str(records / "speeches"), str(hostile)], jobs=2)
+        import_outcomes(db.conn, records / "outcomes")
+    return path

@@ -14,10 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from councilbase.sample import SYNTHETIC_RECORD
-from councilbase.store.database import Database
-from councilbase.store.outcomes import import_outcomes
-
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -29,11 +25,6 @@ ARGS = [
     "--disable-sync",
 ]
 OUTPUT = Path(os.environ.get("COUNCILBASE_TEST_OUTPUT", Path(__file__).parents[1] / "test-output"))
-HOSTILE = SYNTHETIC_RECORD.replace(
-    "China supports the synthetic draft resolution",
-    'China <script>window.pwned=1;alert("x")</script> supports the '
-    '<img src=x onerror="window.pwned=2;alert(1)"> synthetic draft resolution',
-)
 
 
 def _free_port() -> int:
@@ -43,18 +34,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(records: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(web_db: Path) -> Iterator[str]:
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("Debian's chromium is not installed (required on CI)")
         pytest.skip("chromium is not installed")
-    folder = tmp_path_factory.mktemp("browser")
-    hostile = folder / "hostile.txt"
-    hostile.write_text(HOSTILE, encoding="utf-8")
-    db = folder / "browser.db"
-    with Database(db) as database:
-        database.ingest([str(records / "pdf"), str(records / "speeches"), str(hostile)], jobs=2)
-        import_outcomes(database.conn, records / "outcomes")
+    db = web_db
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "councilbase", "serve", "--db", str(db), "--port", str(port)],

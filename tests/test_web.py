@@ -10,28 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from councilbase.sample import SYNTHETIC_RECORD
-from councilbase.store.database import Database
-from councilbase.store.outcomes import import_outcomes
 from councilbase.web.app import create_app
-
-HOSTILE = SYNTHETIC_RECORD.replace(
-    "China supports the synthetic draft resolution",
-    'China <script>alert("x")</script> supports the <img src=x onerror=alert(1)> synthetic draft resolution',
-)
-
-
-@pytest.fixture(scope="module")
-def web_db(records: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The records, their outcomes index, and a record with markup in a speech."""
-    folder = tmp_path_factory.mktemp("web")
-    hostile = folder / "hostile.txt"
-    hostile.write_text(HOSTILE, encoding="utf-8")
-    path = folder / "web.db"
-    with Database(path) as db:
-        db.ingest([str(records / "pdf"), str(records / "speeches"), str(hostile)], jobs=2)
-        import_outcomes(db.conn, records / "outcomes")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -177,8 +156,8 @@ def test_unreadable_queries_are_400_with_a_message(client: TestClient) -> None:
 def test_text_from_records_is_escaped(client: TestClient) -> None:
     html = client.get("/meetings/S/PV.9999").text
     assert "<script>alert" not in html and "<img src=x" not in html
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;window.pwned=1;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&#34;window.pwned=2;alert(1)&#34;&gt;" in html
     search = client.get("/search", params={"q": "onerror"}).text
     assert "<img src=x" not in search and "&lt;img src=x" in search
 
