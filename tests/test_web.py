@@ -57,9 +57,18 @@ def test_search_page_with_facets_and_pages(client: TestClient) -> None:
     api = client.get("/api/search", params={"q": "humanitarian", "state": "RUS"}).json()
     assert api["total"] == len({h["id"] for h in api["hits"]}) or api["has_next"]
     assert {h["state"] for h in api["hits"]} == {"RUS"}
-    assert api["facets"]["state"] == [
+    facets = client.get("/api/search/facets", params={"q": "humanitarian", "state": "RUS"}).json()
+    assert facets["facets"]["state"] == [
         {"value": "RUS", "count": api["total"], "label": "Russian Federation"}
     ]
+    assert sum(f["count"] for f in facets["facets"]["role"]) == api["total"]
+    assert 'hx-get="/search/facets?q=humanitarian&amp;state=RUS"' in page.text
+    counts = client.get(
+        "/search/facets", params={"q": "humanitarian"}, headers={"HX-Request": "true"}
+    )
+    assert counts.text.startswith('<div id="facets" class="facets">')
+    assert 'href="/search?q=humanitarian&amp;state=RUS"' in counts.text
+    assert "<h1>Counts for humanitarian</h1>" in client.get("/search/facets?q=humanitarian").text
     first = client.get("/api/search", params={"q": "Council"}).json()
     second = client.get("/api/search", params={"q": "Council", "page": 2}).json()
     assert first["has_next"] and not {h["id"] for h in first["hits"]} & {

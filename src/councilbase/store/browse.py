@@ -183,7 +183,8 @@ def _speech(
 def search_page(
     conn: sqlite3.Connection, query: str, filters: q.Filters, page: int
 ) -> dict[str, Any]:
-    """One page of results with their snippets, the total, and counts by facet."""
+    """One page of results with their snippets and the total (the counts by facet come
+    apart, from :func:`facets`, so that a page of results never waits for them)."""
     hits = q.search(conn, query, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     total = q.count(conn, query, filters)
     return {
@@ -193,28 +194,45 @@ def search_page(
         "page": page,
         "has_next": page * PAGE_SIZE < total,
         "hits": [asdict(h) for h in hits],
-        "facets": facets(conn, query, filters),
     }
 
 
 def facets(
     conn: sqlite3.Connection, query: str, filters: q.Filters
 ) -> dict[str, list[dict[str, Any]]]:
-    """How many of the matching speeches fall in each year, state, role and agenda topic."""
+    """How many of the matching speeches fall in each year, state, role and agenda topic.
+
+    Only columns stored before a speech's text are read, and meetings are looked up once
+    each, so the counts stay cheap for tens of thousands of matches.
+    """
     match = q.match_expression(conn, query, filters)
-    rows = conn.execute(
-        "SELECT m.year, s.state, s.role, s.topic FROM speeches_fts f JOIN speeches s ON s.id = f.rowid"
-        " JOIN meetings m ON m.id = s.meeting_id WHERE speeches_fts MATCH ?",
+    groups = conn.execute(
+        "SELECT s.meeting_id, s.state, s.role, count(*) FROM speeches_fts f"
+        " JOIN speeches s INDEXED BY speeches_facets ON s.id = f.rowid"
+        " WHERE speeches_fts MATCH ? GROUP BY 1, 2, 3",
         (match,),
     ).fetchall()
+    per_meeting: dict[int, int] = {}
     out: dict[str, dict[Any, int]] = {"year": {}, "state": {}, "role": {}, "topic": {}}
-    for year, state, role, topic in rows:
-        for name, value in (("year", year), ("state", state), ("role", role)):
-            if value is not None:
-                out[name][value] = out[name].get(value, 0) + 1
-        for title in (topic or "").split(" | ")[:1]:
+    for meeting_id, state, role, count in groups:
+        per_meeting[meeting_id] = per_meeting.get(meeting_id, 0) + count
+        if state is not None:
+            out["state"][state] = out["state"].get(state, 0) + count
+        out["role"][role] = out["role"].get(role, 0) + count
+    ids = list(per_meeting)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for meeting_id, year, title in conn.execute(
+            "SELECT m.id, m.year, a.title FROM meetings m LEFT JOIN agenda_items a"
+            f" ON a.meeting_id = m.id AND a.number = 1 WHERE m.id IN ({marks})",
+            chunk,
+        ):
+            count = per_meeting[meeting_id]
+            if year is not None:
+                out["year"][year] = out["year"].get(year, 0) + count
             if title:
-                out["topic"][title] = out["topic"].get(title, 0) + 1
+                out["topic"][title] = out["topic"].get(title, 0) + count
     result: dict[str, list[dict[str, Any]]] = {}
     for name, counts in out.items():
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:15]

@@ -45,6 +45,8 @@ class Connections:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, tuple[float, int, float, int]], Any] = {}
         Database(path, readonly=True).close()  # refuse a bad file at start-up
 
     def get(self) -> Any:
@@ -53,6 +55,31 @@ class Connections:
             db = Database(self.path, readonly=True)
             self._local.db = db
         return db.conn
+
+    def signature(self) -> tuple[float, int, float, int]:
+        """Changes whenever the database (or its write-ahead log) does."""
+        main = self.path.stat()
+        wal = self.path.with_name(self.path.name + "-wal")
+        extra = wal.stat() if wal.exists() else None
+        return (
+            main.st_mtime,
+            main.st_size,
+            extra.st_mtime if extra else 0.0,
+            extra.st_size if extra else 0,
+        )
+
+    def cached(self, name: str, compute: Any) -> Any:
+        """A whole-database result (counts over every speech), computed again only when the
+        database changes."""
+        key = (name, self.signature())
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = compute(self.get())
+        with self._lock:
+            self._cache = {k: v for k, v in self._cache.items() if k[1] == key[1]}
+            self._cache[key] = value
+        return value
 
 
 def _static_dir() -> Path:
@@ -79,6 +106,17 @@ def url_with(request: Request, **changes: Any) -> str:
     return f"{request.url.path}?{urlencode(params)}"
 
 
+def search_with(request: Request, **changes: Any) -> str:
+    """The search page for the current query and filters, some of them changed."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return f"/search?{urlencode(params)}"
+
+
 def create_app(db_path: str | Path) -> FastAPI:
     """The app over a database file (opened read-only)."""
     connections = Connections(Path(db_path))
@@ -95,6 +133,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     templates.env.globals.update(
         snippet_html=snippet_html,
         url_with=url_with,
+        search_with=search_with,
         quote=quote,
         role_label=lambda role: ROLE_LABELS.get(role, role),
         state_name=browse.state_name,
@@ -156,11 +195,12 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home_page(request: Request) -> HTMLResponse:
-        return page(request, "home.html", browse.home(connections.get()))
+        return page(request, "home.html", connections.cached("home", browse.home))
 
     @app.get("/api/", summary="Counts and the latest meetings")
     def home_api() -> dict[str, Any]:
-        return browse.home(connections.get())
+        result: dict[str, Any] = connections.cached("home", browse.home)
+        return result
 
     # --- meetings -------------------------------------------------------------------------
 
@@ -210,6 +250,40 @@ def create_app(db_path: str | Path) -> FastAPI:
         )
         template = "search_results.html" if request.headers.get("HX-Request") else "search.html"
         return page(request, template, data)
+
+    @app.get("/search/facets", response_class=HTMLResponse, include_in_schema=False)
+    def facets_page(
+        request: Request,
+        q_: str = Query(..., alias="q", max_length=500),
+        state: str | None = None,
+        person: str | None = None,
+        role: str | None = None,
+        topic: str | None = None,
+        year: str | None = None,
+        mentions: str | None = None,
+        cites: str | None = None,
+    ) -> HTMLResponse:
+        chosen = filters(state, person, role, topic, year, None, mentions, cites)
+        data = {"query": q_, "facets": browse.facets(connections.get(), q_, chosen), "filters": {}}
+        template = "facets.html" if request.headers.get("HX-Request") else "facets_page.html"
+        return page(request, template, data)
+
+    @app.get(
+        "/api/search/facets",
+        summary="How many matching speeches fall in each year, state, role, topic",
+    )
+    def facets_api(
+        q_: str = Query(..., alias="q", max_length=500),
+        state: str | None = None,
+        person: str | None = None,
+        role: str | None = None,
+        topic: str | None = None,
+        year: str | None = None,
+        mentions: str | None = None,
+        cites: str | None = None,
+    ) -> dict[str, Any]:
+        chosen = filters(state, person, role, topic, year, None, mentions, cites)
+        return {"query": q_, "facets": browse.facets(connections.get(), q_, chosen)}
 
     @app.get("/api/search", summary="Full-text search of the speeches, best first")
     def search_api(
