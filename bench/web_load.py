@@ -1,7 +1,8 @@
 """The web app under load: `councilbase serve` in one process, 8 concurrent clients in this
 one (keep-alive HTTP/1.1 connections on 127.0.0.1), a bounded run of search pages and
 meeting pages. Prints p50 and p95 per kind of page, the page weight of a meeting page, and
-a baseline measured in the same run: the JSON home (`/api/`), the cheapest dynamic route.
+a baseline measured in the same run: the JSON home (`/api/`), the cheapest dynamic route;
+then 200 requests for the counts by facet that a search page loads after its results.
 
     python bench/web_load.py --db /tmp/scale/scale.db --requests 2000
 """
@@ -120,6 +121,13 @@ def main() -> None:
         else:
             urls.append(("meeting page", "/meetings/" + quote(rng.choice(keys))))
     baseline = [("baseline /api/", "/api/") for _ in range(200)]
+    facet_urls = [
+        (
+            "facets fragment",
+            "/search/facets?" + urlencode({"q": rng.choice(QUERIES)} | rng.choice(FILTERS)),
+        )
+        for _ in range(200)
+    ]
     server = start_server(args.db, args.port)
     try:
         run(args.port, [("warm-up", u) for _, u in urls[:40]], args.clients)
@@ -127,13 +135,14 @@ def main() -> None:
         results = run(args.port, urls, args.clients)
         elapsed = time.perf_counter() - started
         results |= run(args.port, baseline, args.clients)
+        results |= run(args.port, facet_urls, args.clients)
     finally:
         server.terminate()
         server.wait(timeout=10)
     print(
         f"{args.db}: {speeches:,} speeches; {args.requests} requests from {args.clients} clients in {elapsed:.1f} s ({args.requests / elapsed:.0f} requests/s)"
     )
-    for kind in ("search page", "meeting page", "baseline /api/"):
+    for kind in ("search page", "meeting page", "facets fragment", "baseline /api/"):
         values = results[kind]
         print(
             f"  {kind:15} n={len(values):5}  p50 {percentile(values, 50):7.1f} ms  p95 {percentile(values, 95):7.1f} ms"
