@@ -214,6 +214,11 @@ def ingest(
     jobs: int | None = typer.Option(
         None, "--jobs", "-j", help="Parser processes (default: cores)."
     ),
+    time_limit: float = typer.Option(
+        300.0,
+        "--time-limit",
+        help="Seconds a file may take to parse before it is skipped (0: none).",
+    ),
 ) -> None:
     """Ingest records into the database: new ones are added, changed ones replaced,
     unchanged ones skipped; a bad file is reported and the run goes on.
@@ -241,10 +246,13 @@ def ingest(
             bar.update(task, completed=done, total=total, description=Path(label).name[:60])
 
         try:
-            summary = database.ingest(paths, jobs=jobs, progress=progress)
+            summary = database.ingest(paths, jobs=jobs, progress=progress, time_limit=time_limit)
         finally:
             database.close()
     print_summary(summary, time.perf_counter() - started)
+    if summary.stopped:
+        err.print(f"error: {summary.stopped}", markup=False)
+        raise typer.Exit(2)
     if summary.interrupted:
         raise typer.Exit(130)
     if summary.failed:
@@ -477,7 +485,7 @@ def fetch(
     got = sum(1 for r in results if r.status in ("downloaded", "cached"))
     err.print(f"fetch: {got} of {len(results)} in {folder}", markup=False)
     if ingest_after and got:
-        ingest([str(folder)], db=db, jobs=None)
+        ingest([str(folder)], db=db, jobs=None, time_limit=300.0)
     if failed:
         raise typer.Exit(1)
 
@@ -679,7 +687,7 @@ def demo(
     inputs, note = demo_inputs()
     out.print(note, markup=False)
     try:
-        ingest(inputs, db=db, jobs=None)
+        ingest(inputs, db=db, jobs=None, time_limit=300.0)
     except typer.Exit as exc:
         if exc.exit_code not in (0, 1):
             raise

@@ -160,9 +160,36 @@ class Parsed:
     errors: list[RecordError]
 
 
+MAX_BYTES = {"pdf": 500_000_000, "text": 50_000_000, "speeches": 10_000_000}
+"""The largest file each format may be: the longest real verbatim record's text is about
+1 MB and the longest speech about 100 KB, so a file far past these is not a record."""
+
+
+def too_big(unit: Unit) -> RecordError | None:
+    """A unit with a file larger than its format allows, as an error naming the file."""
+    limit = MAX_BYTES.get(unit.format)
+    if limit is None:
+        return None
+    for path in unit.files:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        if size > limit:
+            return RecordError(
+                str(path),
+                f"is {size / 1e6:.1f} MB, more than a {unit.format} file can be "
+                f"({limit / 1e6:.0f} MB): not read",
+            )
+    return None
+
+
 def parse_unit(unit: Unit) -> Parsed:
     """Parse one unit, then extract from it (votes, affiliations, mentions, references);
     runs in a worker process; never raises for a bad input."""
+    oversized = too_big(unit)
+    if oversized is not None:
+        return Parsed([], [oversized])
     try:
         if unit.format == "speeches":
             result = parse_corpus(unit.files)

@@ -52,6 +52,9 @@ def document_record(document: Document, sha256: str | None = None) -> Record:
         warnings=list(cover.warnings),
     )
     assign_roles(record)
+    empty = sum(1 for speech in record.speeches if not speech.text)
+    if empty:
+        record.warnings.append(f"{empty} speeches have a speaker line and no text")
     if not record.speeches:
         record.warnings.append("no speeches found")
     return record
@@ -96,7 +99,16 @@ def parse_pdf(path: str | Path) -> Record:
     """Parse a PDF verbatim record."""
     path = Path(path)
     pages = read_pdf(path)
-    return document_record(pdf_document(str(path), pages), file_sha256(path))
+    record = document_record(pdf_document(str(path), pages), file_sha256(path))
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 2048))
+        tail = handle.read()
+    if b"%%EOF" not in tail:
+        record.warnings.append(
+            "the file looks truncated (it does not end with %%EOF): pages or text after the cut "
+            "may be missing"
+        )
+    return record
 
 
 def parse_text(path: str | Path) -> Record:

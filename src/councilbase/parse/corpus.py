@@ -8,6 +8,7 @@ numbers; (b) the older layout that keeps the PDF's line breaks, line-end hyphens
 from __future__ import annotations
 
 import hashlib
+import re
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,6 +74,13 @@ def repair_text(text: str, titles: Iterable[str] = ()) -> tuple[list[str], dict[
     return out, repairs
 
 
+_INNER_SPEAKER = re.compile(
+    r"(?:^|(?<=\s))(?:Mr|Mrs|Ms|Dame|Sir)\.\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
+    r"\s+\([^()]{3,80}\)(?:\s+\(spoke in [A-Z][a-z]+\))?:"
+)
+"""A speaker line inside a speech's text: a file that holds several speeches."""
+
+
 def parse_speech(
     file: SpeechFile, titles: Iterable[str] = (), year: int | None = None
 ) -> tuple[Speech, list[str]]:
@@ -108,6 +116,14 @@ def parse_speech(
         if body:
             text.append(body)
     role = sp.classify_role(found.title, found.affiliation, None, year or file.year)
+    further = len(_INNER_SPEAKER.findall(" ".join(text)))
+    if further:
+        warnings.append(
+            f"{name}: {further} more speaker lines inside the speech; the file may hold several "
+            "speeches (kept as one)"
+        )
+    if not text:
+        warnings.append(f"{name}: a speaker line and no text")
     speech = Speech(
         speaker_line=found.speaker_line,
         title=found.title,

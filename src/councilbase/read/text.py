@@ -37,7 +37,8 @@ def _starts_item(line: str, following: str) -> bool:
 
 
 def decode(path: str, data: bytes) -> str:
-    """Text from bytes: UTF-8 (with or without a BOM), UTF-16 with a BOM, else cp1252.
+    """Text from bytes: UTF-8 (with or without a BOM), UTF-16 (with a BOM, or without one
+    when its zero bytes show it), else cp1252.
 
     Raises :class:`RecordError` for binary data.
     """
@@ -49,6 +50,9 @@ def decode(path: str, data: bytes) -> str:
                 path, "is not valid UTF-16 text despite its byte-order mark"
             ) from None
     if b"\x00" in data[:4096]:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise RecordError(path, "is a binary file, not text")
     try:
         return data.decode("utf-8-sig")
@@ -59,6 +63,27 @@ def decode(path: str, data: bytes) -> str:
     if controls > 8:
         raise RecordError(path, "is a binary file, not text")
     return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: every other byte of its Latin letters
+    is zero."""
+    head = data[:4096]
+    if len(head) < 4 or len(head) % 2:
+        head = head[: len(head) - len(head) % 2]
+    zeros_odd = head[1::2].count(0) / max(1, len(head) // 2)
+    zeros_even = head[0::2].count(0) / max(1, len(head) // 2)
+    encoding = "utf-16-le" if zeros_odd > 0.6 and zeros_even < 0.05 else None
+    if encoding is None and zeros_even > 0.6 and zeros_odd < 0.05:
+        encoding = "utf-16-be"
+    if encoding is None:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for ch in text[:2048] if ord(ch) < 32 and ch not in "\r\n\t\f")
+    return text if controls <= 8 else None
 
 
 def read_text_file(path: str | Path) -> str:

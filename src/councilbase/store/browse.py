@@ -206,12 +206,14 @@ def facets(
     each, so the counts stay cheap for tens of thousands of matches.
     """
     match = q.match_expression(conn, query, filters)
-    groups = conn.execute(
+    groups = q.run_query(
+        conn,
         "SELECT s.meeting_id, s.state, s.role, count(*) FROM speeches_fts f"
         " JOIN speeches s INDEXED BY speeches_facets ON s.id = f.rowid"
         " WHERE speeches_fts MATCH ? GROUP BY 1, 2, 3",
         (match,),
-    ).fetchall()
+        query,
+    )
     per_meeting: dict[int, int] = {}
     out: dict[str, dict[Any, int]] = {"year": {}, "state": {}, "role": {}, "topic": {}}
     for meeting_id, state, role, count in groups:
@@ -254,11 +256,13 @@ def per_month(conn: sqlite3.Connection, query: str, filters: q.Filters) -> list[
     match = q.match_expression(conn, query, filters)
     return [
         (r[0], r[1])
-        for r in conn.execute(
+        for r in q.run_query(
+            conn,
             "SELECT substr(m.date, 1, 7) AS month, count(*) FROM speeches_fts f"
             " JOIN speeches s ON s.id = f.rowid JOIN meetings m ON m.id = s.meeting_id"
             " WHERE speeches_fts MATCH ? AND m.date IS NOT NULL GROUP BY month ORDER BY month",
             (match,),
+            query,
         )
     ]
 

@@ -77,9 +77,10 @@ class Database:
         *,
         jobs: int | None = None,
         progress: ProgressCallback | None = None,
+        time_limit: float = 300.0,
     ) -> IngestSummary:
         """Ingest files, folders and globs (see :func:`councilbase.store.ingest.ingest`)."""
-        return ingest(self.conn, paths, jobs=jobs, progress=progress)
+        return ingest(self.conn, paths, jobs=jobs, progress=progress, time_limit=time_limit)
 
     def meetings(
         self, *, limit: int | None = None, offset: int = 0, **filters: Any

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
+import threading
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -48,6 +51,8 @@ class IngestSummary:
     outcomes: list[Outcome] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     interrupted: bool = False
+    stopped: str | None = None
+    """Why the run stopped early (a full disk, a read-only database), or None."""
 
     def count(self, status: str) -> int:
         """How many sources ended with a status."""
@@ -182,31 +187,91 @@ def _working_pool(workers: int) -> ProcessPoolExecutor | None:
     return None
 
 
-def _parse_all(units: list[Unit], workers: int) -> Generator[Parsed, None, None]:
+class ParseTimeout(Exception):
+    """A unit took longer than the time limit to parse."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise ParseTimeout
+
+
+def _parse_here(unit: Unit, limit: float) -> Parsed:
+    """Parse in this process, under a time limit when this is the main thread (SIGALRM)."""
+    use_alarm = (
+        limit > 0
+        and threading.current_thread() is threading.main_thread()
+        and hasattr(signal, "setitimer")
+    )
+    if not use_alarm:
+        return parse_unit(unit)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        return parse_unit(unit)
+    except ParseTimeout:
+        return Parsed([], [RecordError(unit.label, _too_long(limit))])
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _too_long(limit: float) -> str:
+    return f"took longer than {limit:g} s to parse and was skipped (--time-limit)"
+
+
+def _kill(executor: ProcessPoolExecutor) -> None:
+    """Stop a pool at once, its running workers included."""
+    for process in list(getattr(executor, "_processes", {}).values()):
+        process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _parse_all(units: list[Unit], workers: int, limit: float = 0) -> Generator[Parsed, None, None]:
     """Parse units in order, in ``workers`` processes (in this one when 1, or when worker
-    processes cannot start). When a worker dies (a crash inside a PDF library), the unit at
-    the head is parsed alone to find out whether it was the cause, and a new pool takes the
-    rest."""
+    processes cannot start), each within ``limit`` seconds (0: no limit). When a worker dies
+    (a crash inside a PDF library), the unit at the head is parsed alone to find out whether
+    it was the cause, and a new pool takes the rest; a unit over the limit is skipped and its
+    worker killed."""
     start = 0
     while start < len(units):
         executor = _working_pool(workers) if workers > 1 else None
         if executor is None:
-            yield from (parse_unit(unit) for unit in units[start:])
+            yield from (_parse_here(unit, limit) for unit in units[start:])
             return
+        restart = False
         try:
             futures = [executor.submit(parse_unit, unit) for unit in units[start:]]
             for future in futures:
                 try:
-                    parsed = future.result()
+                    parsed = future.result(timeout=limit or None)
                 except BrokenProcessPool:
                     parsed = _parse_alone(units[start])
-                    start += 1
-                    yield parsed
-                    break
+                    restart = True
+                except FuturesTimeout:
+                    parsed = Parsed([], [RecordError(units[start].label, _too_long(limit))])
+                    _kill(executor)
+                    restart = True
                 start += 1
                 yield parsed
+                if restart:
+                    break
         finally:
-            executor.shutdown(wait=False, cancel_futures=True)
+            if restart:
+                _kill(executor)
+            else:
+                executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _storage_problem(exc: sqlite3.Error) -> str | None:
+    """What to tell the user when the database cannot be written."""
+    message = str(exc).lower()
+    if "full" in message:
+        return "the disk (or the database's size limit) is full"
+    if "readonly" in message or "read-only" in message:
+        return "the database cannot be written (read-only file, folder or connection)"
+    if "disk i/o" in message or "unable to open" in message:
+        return f"the database cannot be written ({exc})"
+    return None
 
 
 def ingest(
@@ -215,6 +280,7 @@ def ingest(
     *,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    time_limit: float = 300.0,
 ) -> IngestSummary:
     """Ingest files, folders and globs into an open database; a summary of what happened.
 
@@ -251,7 +317,7 @@ def ingest(
     jsonl = [t for t in todo if t[0].format == "jsonl"]
     parallel = [t for t in todo if t[0].format != "jsonl"]
     workers = min(jobs or os.cpu_count() or 1, max(len(parallel), 1))
-    results = _parse_all([t[0] for t in parallel], workers)
+    results = _parse_all([t[0] for t in parallel], workers, time_limit)
     try:
         for (unit, sha, size), parsed in zip(parallel, results, strict=True):
             for error in parsed.errors:
@@ -272,8 +338,24 @@ def ingest(
             tick(unit.label)
     except KeyboardInterrupt:
         summary.interrupted = True
+    except sqlite3.OperationalError as exc:
+        problem = _storage_problem(exc)
+        if problem is None:
+            raise
+        summary.stopped = (
+            f"{problem}: stopped after {summary.count('added') + summary.count('replaced')} "
+            "records; every record written is whole. Make room (or fix the file's permissions) "
+            "and run the same command again"
+        )
     finally:
         results.close()
-    if not summary.interrupted and (summary.count("added") or summary.count("replaced")):
-        build_people(conn)
+    changed = summary.count("added") or summary.count("replaced")
+    if summary.stopped is None and not summary.interrupted and changed:
+        try:
+            build_people(conn)
+        except sqlite3.OperationalError as exc:
+            problem = _storage_problem(exc)
+            if problem is None:
+                raise
+            summary.stopped = f"{problem}: the records are in, the people were not rebuilt"
     return summary

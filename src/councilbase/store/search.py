@@ -304,18 +304,37 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
     return "".join(f" AND {w}" for w in where), args
 
 
-def _run(conn: sqlite3.Connection, sql: str, args: list[Any], query: str) -> list[sqlite3.Row]:
+_NOT_THE_QUERY = (
+    "locked",
+    "busy",
+    "disk",
+    "readonly",
+    "no such table",
+    "unable to open",
+    "interrupt",
+)
+
+
+def run_query(
+    conn: sqlite3.Connection, sql: str, args: list[Any] | tuple[Any, ...], query: str
+) -> list[sqlite3.Row]:
+    """Run a full-text query; an error SQLite raises about the query itself (FTS5 syntax,
+    a NEAR without its number, an unknown column) becomes a :class:`QueryError` that says
+    how to write it. Errors of the database (locked, full, I/O) are raised as they are."""
     try:
         return conn.execute(sql, args).fetchall()
     except sqlite3.OperationalError as exc:
         message = str(exc)
-        if "fts5" in message or "syntax" in message or "no such column" in message:
-            raise QueryError(
-                f"cannot read the search {query!r} ({message}). Put phrases in double quotes, "
-                "write operators in capitals (AND, OR, NOT), end a word with * for a prefix: "
-                '"cross-border" AND humanitarian*'
-            ) from exc
-        raise
+        if any(word in message.lower() for word in _NOT_THE_QUERY):
+            raise
+        raise QueryError(
+            f"cannot read the search {query!r} ({message}). Put phrases in double quotes, "
+            "write operators in capitals (AND, OR, NOT), end a word with * for a prefix: "
+            '"cross-border" AND humanitarian*'
+        ) from exc
+
+
+_run = run_query
 
 
 MEETING_ORDER = "coalesce(m.meeting_number, 1000000000), coalesce(m.resumption, 0), m.date, m.key"
@@ -522,12 +541,11 @@ def kwic(
     )
     cursor_args = [_MARK_START, _MARK_END, match, *args]
     lines: Rows[KwicLine] = Rows()
-    try:
-        cursor = conn.execute(sql, cursor_args)
-    except sqlite3.OperationalError:
-        _run(conn, sql, cursor_args, query)
-        raise
-    for r in cursor:
+    # read the expression once cheaply, so that any error about it is a QueryError
+    run_query(
+        conn, "SELECT rowid FROM speeches_fts WHERE speeches_fts MATCH ? LIMIT 1", [match], query
+    )
+    for r in conn.execute(sql, cursor_args):
         text = r["marked"].replace("\n", " ")
         for found in re.finditer(f"{_MARK_START}(.*?){_MARK_END}", text):
             left = text[: found.start()].replace(_MARK_START, "").replace(_MARK_END, "")

@@ -1,0 +1,323 @@
+"""Nothing lost, nothing crashes: bad inputs, properties of the parser and the repair,
+killed ingests, a full disk, a read-only database, ingest while serving, hostile requests."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import socket
+import sqlite3
+import string
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from councilbase.badinput import make_corpus, run_corpus
+from councilbase.errors import RecordError
+from councilbase.model import record_from_json, record_to_json
+from councilbase.parse import document_record
+from councilbase.parse.corpus import parse_speech, repair_text
+from councilbase.read.speeches import SpeechFile
+from councilbase.read.text import text_document
+from councilbase.store.database import Database
+from councilbase.web.app import create_app
+from test_store import content
+
+
+def test_every_bad_input_ends_in_a_message_or_a_documented_partial(
+    records: Path, tmp_path: Path
+) -> None:
+    cases = make_corpus(records, tmp_path / "in", huge_mb=100)
+    report = run_corpus(cases, tmp_path, time_limit=60)
+    assert len(report.endings) == 25
+    assert report.failures == []
+    classes = report.by_class()
+    assert classes["huge file (100 MB)"] == {"error": 1}
+    assert classes["pdf with a password"] == {"error": 1}
+    assert classes["pdf with no text layer"] == {"error": 1}
+    assert classes["speech in UTF-16 without a BOM"] == {"record": 1}
+    assert classes["outcome tables with broken rows"] == {"rows": 1}
+    assert all(e.seconds < 30 for e in report.endings)
+    assert not any(e.result in ("crash", "hang") for e in report.endings)
+
+
+# --- properties ---------------------------------------------------------------------------
+
+PROSE = st.text(
+    alphabet=string.ascii_letters + " \n-.,;:()'’" + "éüçØ",
+    min_size=0,
+    max_size=600,
+)
+RECORDISH = st.lists(
+    st.one_of(
+        PROSE,
+        st.sampled_from(
+            [
+                "The President: I thank the Council.",
+                "Mr. Nebenzia (Russian Federation) (spoke in Russian):",
+                "The meeting was called to order at 3.05 p.m.",
+                "A vote was taken by show of hands.",
+                "In favour:",
+                "China, France, Russian Federation",
+                "Against:",
+                "None",
+                "The draft resolution received 13 votes in favour.",
+                "\f",
+                "S/PV.8700",
+                "United Nations S/PV.8700",
+                "Security Council",
+            ]
+        ),
+    ),
+    max_size=30,
+).map("\n".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(RECORDISH)
+def test_any_text_gives_a_record_or_a_clean_error_deterministically(text: str) -> None:
+    from councilbase.extract import extract
+
+    try:
+        first = document_record(text_document("fuzz.txt", text))
+    except RecordError:
+        return
+    extract(first)
+    second = document_record(text_document("fuzz.txt", text))
+    extract(second)
+    assert record_to_json(first) == record_to_json(second)
+    data = record_to_json(first)
+    assert record_to_json(record_from_json(json.loads(json.dumps(data)))) == data
+
+
+@settings(max_examples=100, deadline=None)
+@given(PROSE)
+def test_repair_never_loses_a_letter(text: str) -> None:
+    paragraphs, _ = repair_text(text)
+    before = sorted(ch for ch in text if ch.isalnum())
+    after = sorted(ch for ch in "".join(paragraphs) if ch.isalnum())
+    assert after == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(PROSE)
+def test_any_speech_file_gives_a_speech_or_a_clean_error(text: str) -> None:
+    file = SpeechFile("UNSC_2020_SPV.9000_spch001.txt", 2020, 9000, None, 1, text)
+    try:
+        speech, warnings = parse_speech(file)
+    except RecordError as exc:
+        assert "has no text" in str(exc)
+        return
+    assert isinstance(warnings, list)
+    again, _ = parse_speech(file)
+    assert again == speech
+
+
+# --- faults -------------------------------------------------------------------------------
+
+
+def test_twenty_killed_ingests(records: Path, tmp_path: Path) -> None:
+    """SIGKILL at random moments of an ingest (20 trials): the database passes SQLite's and
+    councilbase's checks, and running the ingest again gives exactly the rows of a run that
+    was never killed."""
+    inputs = [str(records / "speeches"), str(records / "pdf" / "S_PV.8700_E.pdf")]
+    reference = tmp_path / "reference.db"
+    started = time.monotonic()
+    with Database(reference) as db:
+        db.ingest(inputs, jobs=1)
+    full = time.monotonic() - started
+    expected = content(reference)
+    rng = random.Random(20)
+    code = "import sys, councilbase; councilbase.open(sys.argv[1]).ingest(sys.argv[2:], jobs=1)"
+    held_at_kill = []
+    for trial in range(20):
+        path = tmp_path / f"killed-{trial}.db"
+        Database(path).close()
+        process = subprocess.Popen([sys.executable, "-c", code, str(path), *inputs])
+        time.sleep(rng.uniform(0.2, full + 0.8))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with Database(path) as db:
+            assert db.check() == [], trial
+            held_at_kill.append(db.stats()["meetings"])
+            db.ingest(inputs, jobs=1)
+            assert db.check() == [], trial
+        assert content(path) == expected, trial
+    assert len(set(held_at_kill)) >= 4  # the kills fell at different points
+
+
+def test_a_full_disk_stops_the_ingest_and_loses_nothing(records: Path, tmp_path: Path) -> None:
+    path = tmp_path / "full.db"
+    with Database(path) as db:
+        db.ingest([str(records / "pdf" / "S_PV.8700_E.pdf")], jobs=1)
+        before = content(path)
+        pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+        db.conn.execute(f"PRAGMA max_page_count = {pages + 40}")
+        summary = db.ingest([str(records / "speeches")], jobs=1)
+        assert summary.stopped is not None and "full" in summary.stopped
+        assert "run the same command again" in summary.stopped
+        assert db.check() == []
+        assert db.record("S/PV.8700") is not None
+    after = content(path)
+    assert [m for m in after["meetings"] if m[0] == "S/PV.8700"] == before["meetings"]
+    with Database(path) as db:  # room again: the same command finishes the job
+        db.ingest([str(records / "speeches")], jobs=1)
+        assert db.stats()["meetings"] == 45  # the 44 other meetings of the speech files, and 8700
+
+
+def test_a_read_only_database_is_a_message(records: Path, tmp_path: Path) -> None:
+    path = tmp_path / "ro.db"
+    with Database(path) as db:
+        db.ingest([str(records / "pdf" / "S_PV.8700_E.pdf")], jobs=1)
+    before = path.read_bytes()
+    with Database(path, readonly=True) as db:
+        summary = db.ingest([str(records / "pdf" / "S_PV.8702_E.pdf")], jobs=1)
+    assert summary.stopped is not None and "cannot be written" in summary.stopped
+    assert path.read_bytes() == before
+
+
+# --- concurrency --------------------------------------------------------------------------
+
+
+def test_the_server_keeps_answering_while_an_ingest_writes(records: Path, tmp_path: Path) -> None:
+    path = tmp_path / "live.db"
+    with Database(path) as db:
+        db.ingest([str(records / "pdf" / "S_PV.8700_E.pdf")], jobs=1)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "councilbase", "serve", "--db", str(path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/api/", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        writer = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys, councilbase; councilbase.open(sys.argv[1]).ingest(sys.argv[2:], jobs=1)",
+                str(path),
+                str(records / "speeches"),
+                str(records / "pdf"),
+            ]
+        )
+        totals: list[int] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+
+        def client() -> None:
+            while writer.poll() is None or len(totals) < 40:
+                try:
+                    with urllib.request.urlopen(base + "/api/search?q=Council", timeout=30) as r:
+                        total = json.loads(r.read())["total"]
+                    with lock:
+                        totals.append(total)
+                    urllib.request.urlopen(base + "/meetings/S/PV.8700", timeout=30).read()
+                except Exception as exc:  # every error counts against the server
+                    with lock:
+                        errors.append(repr(exc))
+                if len(totals) > 400:
+                    break
+
+        threads = [threading.Thread(target=client) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        writer.wait(timeout=300)
+        for thread in threads:
+            thread.join(timeout=120)
+        assert writer.returncode == 0
+        assert errors == []
+        assert len(totals) >= 40
+        with sqlite3.connect(path) as conn:
+            final = conn.execute(
+                "SELECT count(*) FROM speeches_fts WHERE speeches_fts MATCH 'text:(Council)'"
+            ).fetchone()[0]
+        assert max(totals) <= final and min(totals) >= 1
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# --- hostile requests ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_client(web_db: Path) -> TestClient:
+    return TestClient(create_app(web_db), raise_server_exceptions=False)
+
+
+HOSTILE_QUERIES = [
+    '"',
+    "NEAR(",
+    "NEAR(a b, x)",
+    "text:(",
+    "*",
+    "AND",
+    "((((((",
+    "a" * 499,
+    "Syria OR " * 60,
+    "<script>alert(1)</script>",
+    "'; DROP TABLE speeches; --",
+    "\x00\x01",
+    "S/PV.8700)",
+    "col:val",
+    "^Syria",
+    "-Syria",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_queries_never_give_a_500(hostile_client: TestClient, query: str) -> None:
+    for url in ("/search", "/api/search", "/search/facets", "/charts/per-month.svg"):
+        response = hostile_client.get(url, params={"q": query})
+        assert response.status_code < 500, (url, query, response.text[:200])
+        if "html" in response.headers.get("content-type", ""):
+            assert "<script>alert(1)</script>" not in response.text
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.text(min_size=0, max_size=120),
+    st.sampled_from(["state", "role", "person", "topic", "year", "mentions", "cites", "page"]),
+)
+def test_fuzzed_parameters_never_give_a_500(web_db: Path, value: str, name: str) -> None:
+    client = TestClient(create_app(web_db), raise_server_exceptions=False)
+    response = client.get("/api/search", params={"q": "Syria", name: value})
+    assert response.status_code < 500, (name, value, response.text[:200])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/meetings/..%2F..%2Fetc%2Fpasswd",
+        "/meetings/%00",
+        "/meetings/S%2FPV.8700%22%3E%3Cscript%3E",
+        "/states/%3Cscript%3E",
+        "/people/..%2F..",
+        "/resolutions/%3Cimg%20src%3Dx%3E",
+        "/api/meetings/" + "x" * 5000,
+        "/outcomes?year=99999",
+        "/static/..%2Fapp.py",
+    ],
+)
+def test_path_tricks_are_4xx(hostile_client: TestClient, url: str) -> None:
+    response = hostile_client.get(url)
+    assert 400 <= response.status_code < 500, (url, response.status_code)
+    assert "<script>" not in response.text and "<img src=x>" not in response.text
