@@ -76,6 +76,7 @@ def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
             "m002_speeches_fts",
             "m003_votes_outcomes",
             "m004_entities_people",
+            "m005_embeddings",
         ]
         assert db.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
         assert db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID

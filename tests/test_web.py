@@ -100,7 +100,8 @@ def test_person_state_resolution_outcomes(client: TestClient) -> None:
         ("S/PV.9999", "in_favour"),
     ]
     agreement = {a["other"]: (a["votes"], a["same"]) for a in state["agreement"]}
-    assert agreement["CHN"] == (7, 5) and agreement["BEL"] == (6, 0)
+    # the six 2020 votes with lists, the four unanimous ones (every member in favour), S/PV.9999
+    assert agreement["CHN"] == (11, 9) and agreement["BEL"] == (10, 4)
     assert '<img src="/charts/agreement/RUS.svg"' in client.get("/states/RUS").text
     resolution = client.get("/api/resolutions/S/RES/2504 (2020)").json()
     assert resolution["adopted_at"][0]["meeting"] == "S/PV.8700"
@@ -201,3 +202,83 @@ def test_serving_a_missing_database_is_a_message(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_analysis_page_and_api(client: TestClient) -> None:
+    page = client.get(
+        "/analysis",
+        params={
+            "from": "2020-01",
+            "to": "2020-01",
+            "term": "cross-border",
+            "state": "RUS",
+            "topic": "Middle East",
+            "scale_topic": "Middle East",
+        },
+    )
+    assert page.status_code == 200
+    html = page.text
+    assert '<img src="/charts/agreement.svg?from=2020-01&amp;to=2020-01"' in html
+    assert "Words distinctive of" in html and "Positions on Middle East" in html
+    data = client.get(
+        "/api/analysis", params={"from": "2020-01", "to": "2020-01", "term": "cross-border"}
+    ).json()
+    pairs = {(p["a"], p["b"]): (p["votes"], p["same"]) for p in data["pairs"]}
+    # the index dates the meetings of the speech files: S/PV.8700's two votes and three
+    # more in January 2020 (two unanimous; one with China and Russia abstaining)
+    assert pairs[("CHN", "RUS")] == (5, 5) and pairs[("CHN", "FRA")] == (5, 2)
+    assert data["trend"][0]["uses"] > 20
+    by_month = client.get("/api/analysis", params={"term": "cross-border", "by": "month"}).json()
+    months = {t["period"]: t["uses"] for t in by_month["trend"]}
+    assert months["2020-01"] > 0 and months["2020-02"] > 0 and "2020-03" in months
+    assert {v["state"] for v in data["vetoes_index"]} >= {"CHN", "RUS", "USA", "SUN"}
+    chart = ET.fromstring(
+        client.get("/charts/agreement.svg", params={"from": "2020-01", "to": "2020-12"}).text
+    )
+    cells = [e for e in chart.iter("{http://www.w3.org/2000/svg}rect") if e.get("class") == "cell"]
+    assert len(cells) == 15 * 15
+    trend = ET.fromstring(client.get("/charts/trend.svg", params={"term": "Syria"}).text)
+    assert [e for e in trend.iter("{http://www.w3.org/2000/svg}rect") if e.get("class") == "bar"]
+    scale = ET.fromstring(client.get("/charts/scale.svg", params={"topic": "Middle East"}).text)
+    assert len([e for e in scale.iter("{http://www.w3.org/2000/svg}circle")]) >= 5
+
+
+def test_meaning_needs_embeddings(client: TestClient) -> None:
+    refused = client.get("/analysis", params={"meaning": "humanitarian access"})
+    assert refused.status_code == 400 and "councilbase embed" in refused.text
+    assert client.get("/similar/S%2FPV.8700%2314").status_code == 404
+    assert "more like this" not in client.get("/meetings/S/PV.8700").text
+
+
+@pytest.fixture(scope="module")
+def embedded_client(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    from councilbase.analysis.semantic import embed_speeches, embedder
+    from councilbase.store.database import Database
+
+    path = tmp_path_factory.mktemp("embedded-web") / "web.db"
+    source = sqlite3.connect(web_db)
+    target = sqlite3.connect(path)
+    source.backup(target)
+    source.close()
+    target.close()
+    with Database(path) as db:
+        embed_speeches(db.conn, embedder("hash"))
+    return TestClient(create_app(path))
+
+
+def test_search_by_meaning_and_more_like_this(embedded_client: TestClient) -> None:
+    meeting = embedded_client.get("/meetings/S/PV.8700").text
+    assert 'href="/similar/S/PV.8700%2314"' in meeting
+    like = embedded_client.get("/similar/S/PV.8700%2314")
+    assert like.status_code == 200 and "Speeches like" in like.text
+    data = embedded_client.get("/api/similar/S/PV.8700%2314").json()
+    assert data["model"] == "hash-256" and len(data["similar"]) == 15
+    assert "S/PV.8700#14" not in [h["id"] for h in data["similar"]]
+    found = embedded_client.get(
+        "/api/analysis", params={"meaning": "cross-border humanitarian aid", "compare": "RUS,CHN"}
+    ).json()
+    assert len(found["semantic"]) == 20 and found["semantic"][0]["similarity"] > 0
+    assert [(s["a"], s["b"]) for s in found["similarity"]] == [("RUS", "CHN")]
+    page = embedded_client.get("/analysis", params={"meaning": "children and armed conflict"})
+    assert page.status_code == 200 and "more like this" in page.text
+    assert embedded_client.get("/api/analysis", params={"compare": "RUS"}).status_code == 400

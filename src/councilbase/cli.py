@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -18,7 +20,7 @@ from councilbase.sample import demo_inputs, demo_outcomes
 from councilbase.store.database import Database, default_path
 from councilbase.store.ingest import IngestSummary
 from councilbase.store.schema import DatabaseError
-from councilbase.store.search import Filters, QueryError
+from councilbase.store.search import Filters, QueryError, resolve_state_filter
 
 app = typer.Typer(
     help="councilbase: UN Security Council meeting records as a structured, searchable database.",
@@ -303,6 +305,12 @@ def search(
     limit: int = typer.Option(20, help="How many results."),
     offset: int = typer.Option(0, help="Skip this many results (pagination)."),
     kwic: bool = typer.Option(False, "--kwic", help="Keyword in context: one line per occurrence."),
+    semantic: bool = typer.Option(
+        False,
+        "--semantic",
+        help="By meaning, with the embedded speeches (see `councilbase embed`).",
+    ),
+    model: str = typer.Option("minilm", help="The model for --semantic: minilm or hash."),
     width: int = typer.Option(50, help="Characters of context each side with --kwic."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -315,6 +323,13 @@ def search(
     )
     database = _open(db, readonly=True)
     try:
+        if semantic:
+            from councilbase.analysis import semantic as sem
+
+            chosen = _analysis(lambda: sem.embedder(model))
+            found = sem.semantic_search(database.conn, chosen, query, filters, limit=limit)
+            _emit(list(found), as_json, None, None)
+            return
         if kwic:
             lines = database.kwic(query, width=width, limit=limit, **vars(filters))
             if as_json:
@@ -648,6 +663,329 @@ def check(
         raise typer.Exit(1)
 
 
+def _check_plot(plot: Path | None) -> None:
+    """Refuse a plot file of a kind we cannot write before any work is done."""
+    from councilbase.analysis.plots import FORMATS
+
+    if plot is not None and plot.suffix.lower() not in FORMATS:
+        err.print(
+            f"error: {plot}: plots are written as .svg or .png; give a file ending in one",
+            markup=False,
+        )
+        raise typer.Exit(2)
+
+
+def _emit(rows: list[Any], as_json: bool, plot: Path | None, chart: Any) -> None:
+    """Print rows as a table or JSON, and write the plot (a Chart) when asked."""
+    from dataclasses import asdict, is_dataclass
+
+    dicts = [asdict(r) if is_dataclass(r) and not isinstance(r, type) else dict(r) for r in rows]
+    if plot is not None:
+        _check_plot(plot)
+        try:
+            chart.write(plot)
+        except OSError as exc:
+            err.print(f"error: {plot}: cannot write the plot: {exc.strerror or exc}", markup=False)
+            raise typer.Exit(2) from exc
+        err.print(f"plot written to {plot}", markup=False)
+    if as_json:
+        sys.stdout.write(json.dumps(dicts, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not dicts:
+        out.print("(nothing)", markup=False)
+        return
+    columns = list(dicts[0])
+    widths = {c: max(len(c), *(len(str(d[c])) for d in dicts)) for c in columns}
+    out.print("  ".join(c.ljust(widths[c]) for c in columns), markup=False)
+    for d in dicts:
+        out.print("  ".join(str(d[c]).ljust(widths[c]) for c in columns), markup=False)
+
+
+PLOT_OPTION = typer.Option(None, "--plot", help="Write a plot to this file (.svg or .png).")
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON.")
+
+
+def _analysis(fn: Any) -> Any:
+    """Run an analysis, turning a bad request into a message."""
+    try:
+        return fn()
+    except (QueryError, ValueError, RuntimeError) as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def agreement(
+    db: Path | None = DB_OPTION,
+    state: str | None = typer.Option(
+        None, help="One state's agreement with each member (else every pair)."
+    ),
+    date_from: str | None = typer.Option(None, "--from", help="From YYYY[-MM[-DD]]."),
+    date_to: str | None = typer.Option(None, "--to", help="To YYYY[-MM[-DD]]."),
+    vetoes: bool = typer.Option(False, "--vetoes", help="Vetoes by state and year instead."),
+    majority: bool = typer.Option(
+        False, "--majority", help="The state's agreement with the majority over time."
+    ),
+    by: str = typer.Option("year", help="With --majority: year or month."),
+    as_json: bool = JSON_OPTION,
+    plot: Path | None = PLOT_OPTION,
+) -> None:
+    """How often members voted the same way (from the records' vote lists, failed drafts
+    included; a vote where either did not take part is left out).
+
+    Example: councilbase agreement --from 2020 --plot agreement.svg
+    """
+    from councilbase.analysis import agreement as ag
+    from councilbase.analysis.plots import Chart
+
+    _check_plot(plot)
+    database = _open(db, readonly=True)
+    try:
+        if vetoes:
+            rows: list[Any] = _analysis(lambda: ag.vetoes(database.conn, "records")) + _analysis(
+                lambda: ag.vetoes(database.conn, "index")
+            )
+            chart = Chart(
+                "bar", "Vetoes by state and year", [(f"{r.state} {r.year}", r.vetoes) for r in rows]
+            )
+        elif state and majority:
+            code = _analysis(lambda: resolve_state_filter(state))
+            rows = _analysis(lambda: ag.with_majority(database.conn, code, by, date_from, date_to))
+            chart = Chart(
+                "bar",
+                f"{code}: share of votes with the majority",
+                [(r.period, r.share) for r in rows],
+                value_format="{:.0%}",
+            )
+        elif state:
+            code = _analysis(lambda: resolve_state_filter(state))
+            rows = _analysis(
+                lambda: ag.agreement_with_others(database.conn, code, date_from, date_to)
+            )
+            chart = Chart(
+                "hbar",
+                f"How often {code} voted as each member did",
+                [(r.other, r.share) for r in rows],
+            )
+        else:
+            pairs = _analysis(lambda: ag.agreement_matrix(database.conn, date_from, date_to))
+            rows = list(pairs)
+            labels = sorted({p.a for p in pairs} | {p.b for p in pairs})
+            chart = Chart(
+                "heatmap",
+                "Vote agreement",
+                labels=labels,
+                values={(p.a, p.b): p.share for p in pairs},
+            )
+    finally:
+        database.close()
+    _emit(rows, as_json, plot, chart)
+
+
+@app.command()
+def trend(
+    term: str = typer.Argument(
+        ..., help="A word, a phrase or a prefix*: 'cross-border', humanitar*."
+    ),
+    db: Path | None = DB_OPTION,
+    by: str = typer.Option("year", help="year or month."),
+    state: str | None = typer.Option(None, help="Only this state's speeches."),
+    topic: str | None = typer.Option(None, help="Only speeches on this agenda topic."),
+    as_json: bool = JSON_OPTION,
+    plot: Path | None = PLOT_OPTION,
+) -> None:
+    """How often a word or phrase is said per year or month, per 10,000 words spoken.
+
+    Example: councilbase trend "cross-border" --by month --state RUS
+    """
+    from councilbase.analysis.plots import Chart
+    from councilbase.analysis.trends import trend as run_trend
+
+    _check_plot(plot)
+    database = _open(db, readonly=True)
+    try:
+        rows = _analysis(
+            lambda: run_trend(database.conn, term, by, Filters(state=state, topic=topic))
+        )
+    finally:
+        database.close()
+    chart = Chart("bar", f"'{term}' per 10,000 words", [(r.period, r.per_10k_words) for r in rows])
+    _emit(rows, as_json, plot, chart)
+
+
+@app.command()
+def distinctive(
+    state: str = typer.Argument(..., help="A state: RUS or 'Russian Federation'."),
+    db: Path | None = DB_OPTION,
+    topic: str | None = typer.Option(None, help="Agenda topic: 'Middle East'."),
+    top: int = typer.Option(20, help="How many words."),
+    as_json: bool = JSON_OPTION,
+    plot: Path | None = PLOT_OPTION,
+) -> None:
+    """The words that set a state's speeches (on a topic) apart from everyone else's:
+    log-odds ratio with an informative Dirichlet prior, as z-scores.
+
+    Example: councilbase distinctive RUS --topic "Middle East"
+    """
+    from councilbase.analysis.plots import Chart
+    from councilbase.analysis.trends import distinctive as run_distinctive
+
+    _check_plot(plot)
+    database = _open(db, readonly=True)
+    try:
+        rows = _analysis(lambda: run_distinctive(database.conn, state, topic, top))
+    finally:
+        database.close()
+    biggest = max((r.z for r in rows), default=1.0) or 1.0
+    chart = Chart(
+        "hbar",
+        f"Words distinctive of {state} (bar: z relative to the top word)",
+        [(f"{r.word} (z {r.z})", max(0.0, r.z / biggest)) for r in rows],
+    )
+    _emit(rows, as_json, plot, chart)
+
+
+@app.command()
+def embed(
+    db: Path | None = DB_OPTION,
+    model: str = typer.Option(
+        "minilm", help="minilm (all-MiniLM-L6-v2, offline) or hash (stand-in)."
+    ),
+) -> None:
+    """Embed every speech not yet embedded with the model (unchanged texts are never done
+    twice), for semantic search and similarity.
+
+    Example: councilbase embed --db council.db
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from councilbase.analysis.semantic import embed_speeches, embedder
+
+    chosen = _analysis(lambda: embedder(model))
+    database = _open(db)
+    try:
+        with Progress(
+            TextColumn(f"embed ({chosen.name}) chunks"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=None)
+            summary = embed_speeches(
+                database.conn,
+                chosen,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except KeyboardInterrupt:
+        err.print("embed: interrupted; what was embedded is kept", markup=False)
+        raise typer.Exit(130) from None
+    finally:
+        database.close()
+    rate = f", {summary.chunks / summary.seconds:.0f} chunks/s" if summary.seconds else ""
+    out.print(
+        f"embed ({summary.model}): {summary.embedded} speeches embedded in {summary.chunks} chunks"
+        f" ({summary.seconds:.1f} s{rate}), {summary.reused} already done",
+        markup=False,
+    )
+
+
+@app.command()
+def similar(
+    text_or_speech: str = typer.Argument(
+        ..., help="A speech (S/PV.8700#14) or any text to compare."
+    ),
+    db: Path | None = DB_OPTION,
+    model: str = typer.Option(
+        "minilm", help="minilm or hash: the model the speeches were embedded with."
+    ),
+    states: str | None = typer.Option(
+        None, help="Compare states instead: 'RUS,CHN,USA' (with --topic)."
+    ),
+    topic: str | None = typer.Option(None, help="Agenda topic for --states."),
+    limit: int = typer.Option(10, help="How many speeches."),
+    as_json: bool = JSON_OPTION,
+    plot: Path | None = PLOT_OPTION,
+) -> None:
+    """Speeches like a speech ("more like this") or like a text, by meaning; or how close
+    states' positions on a topic are.
+
+    Example: councilbase similar "S/PV.8700#14" --limit 5
+    """
+    from councilbase.analysis import semantic as sem
+    from councilbase.analysis.plots import Chart
+
+    _check_plot(plot)
+    chosen = _analysis(lambda: sem.embedder(model))
+    database = _open(db, readonly=True)
+    try:
+        if states:
+            codes = [c.strip() for c in states.split(",") if c.strip()]
+            rows: list[Any] = _analysis(
+                lambda: sem.similarity_matrix(database.conn, chosen, codes, topic)
+            )
+            chart = Chart(
+                "hbar", "Similarity of positions", [(f"{r.a} / {r.b}", r.similarity) for r in rows]
+            )
+        elif re.fullmatch(r"S/PV\.\d+.*#\d+", text_or_speech.strip()):
+            rows = _analysis(
+                lambda: sem.more_like_this(
+                    database.conn, chosen, text_or_speech.strip(), limit=limit
+                )
+            )
+            chart = Chart(
+                "hbar", f"Speeches like {text_or_speech}", [(r.id, r.similarity) for r in rows]
+            )
+        else:
+            rows = _analysis(
+                lambda: sem.semantic_search(database.conn, chosen, text_or_speech, limit=limit)
+            )
+            chart = Chart("hbar", "Speeches close in meaning", [(r.id, r.similarity) for r in rows])
+    finally:
+        database.close()
+    _emit(rows, as_json, plot, chart)
+
+
+@app.command()
+def scale(
+    db: Path | None = DB_OPTION,
+    topic: str | None = typer.Option(None, help="Agenda topic: 'Palestinian question'."),
+    by: str = typer.Option("year", help="year, or all for one position per state."),
+    states: str | None = typer.Option(None, help="Only these states: 'RUS,CHN,USA'."),
+    anchor: str | None = typer.Option(None, help="A state put on the negative side of the scale."),
+    bootstrap: int = typer.Option(30, help="Bootstrap draws for the uncertainty."),
+    as_json: bool = JSON_OPTION,
+    plot: Path | None = PLOT_OPTION,
+) -> None:
+    """One-dimensional positions of states (per period) from their speeches on a topic
+    (Wordfish), with standard errors and 95% intervals from a parametric bootstrap.
+
+    Example: councilbase scale --topic "Middle East" --by all --anchor USA
+    """
+    from councilbase.analysis.plots import Chart
+    from councilbase.analysis.scaling import scale as run_scale
+
+    _check_plot(plot)
+    wanted = [c.strip() for c in states.split(",")] if states else None
+    database = _open(db, readonly=True)
+    try:
+        rows = _analysis(
+            lambda: run_scale(
+                database.conn, topic=topic, by=by, states=wanted, anchor=anchor, bootstrap=bootstrap
+            )
+        )
+    finally:
+        database.close()
+    ordered = sorted(rows, key=lambda r: r.theta)
+    chart = Chart(
+        "interval",
+        f"Positions on {topic or 'all topics'}",
+        intervals=[(f"{r.state} {r.period}", r.theta, r.low, r.high) for r in ordered],
+    )
+    _emit(list(rows), as_json, plot, chart)
+
+
 @app.command()
 def serve(
     db: Path | None = DB_OPTION,
@@ -727,6 +1065,8 @@ def demo(
         limit=3,
         offset=0,
         kwic=False,
+        semantic=False,
+        model="minilm",
         width=50,
         as_json=False,
     )

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -173,6 +174,7 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
         if isinstance(item, Speech):
             seq = len(speeches)
             state = item.state
+            text = "\n".join(item.text)
             speeches.append(
                 (
                     meeting_id,
@@ -187,7 +189,7 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
                     state,
                     item.role,
                     item.language,
-                    "\n".join(item.text),
+                    text,
                     sum(len(p.split()) for p in item.text),
                     _dumps(item.pages),
                     _dumps([asdict(c) for c in item.language_changes]),
@@ -201,6 +203,7 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
                     item.organisation,
                     _dumps([asdict(m) for m in item.mentions]),
                     _dumps([asdict(r) for r in item.references]),
+                    text_sha(text),
                 )
             )
             items.append((meeting_id, position, "speech", seq, None, None, "{}"))
@@ -214,7 +217,8 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
         "INSERT INTO speeches (meeting_id, seq, position, agenda_item, speaker_line, speaker,"
         " title, name, affiliation, state, role, language, text, words, pages, language_changes,"
         " source_file, repairs, topic, facets, explains, explains_vote, positions, organisation,"
-        " mentions, refs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " mentions, refs, text_sha)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         speeches,
     )
     conn.executemany(
@@ -432,3 +436,8 @@ def meeting_keys(conn: sqlite3.Connection) -> list[str]:
             " coalesce(resumption, 0), date, key"
         )
     ]
+
+
+def text_sha(text: str) -> str:
+    """The SHA-256 of a speech's text: the key its embeddings are stored under."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

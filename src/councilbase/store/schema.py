@@ -12,6 +12,7 @@ The full-text index is declared in :data:`FTS_TABLES` and can be rebuilt at any 
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -377,11 +378,34 @@ CREATE TABLE person_decisions (
 );
 """
 
+M005_EMBEDDINGS = """
+CREATE TABLE embeddings (
+    model TEXT NOT NULL,             -- all-MiniLM-L6-v2, hash-256, ...
+    text_sha TEXT NOT NULL,          -- SHA-256 of the speech's text: unchanged text, no new work
+    chunk INTEGER NOT NULL,          -- 0-based piece of about 150 words
+    vector BLOB NOT NULL,            -- float32, unit length
+    PRIMARY KEY (model, text_sha, chunk)
+);
+ALTER TABLE speeches ADD COLUMN text_sha TEXT;  -- SHA-256 of text: the embeddings' key
+"""
+
+
+def _m005(conn: sqlite3.Connection) -> None:
+    _script(M005_EMBEDDINGS)(conn)
+    conn.create_function("councilbase_sha256", 1, _sha256_hex, deterministic=True)
+    conn.execute("UPDATE speeches SET text_sha = councilbase_sha256(text)")
+
+
+def _sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "m001_records", _script(M001_RECORDS)),
     Migration(2, "m002_speeches_fts", _script(fts_sql("speeches_fts"))),
     Migration(3, "m003_votes_outcomes", _script(M003_VOTES)),
     Migration(4, "m004_entities_people", _script(M004_ENTITIES)),
+    Migration(5, "m005_embeddings", _m005),
 )
 
 

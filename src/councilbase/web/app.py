@@ -9,13 +9,14 @@ is a 404; no route reads a file other than the database and the app's own static
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -80,6 +81,11 @@ class Connections:
             self._cache = {k: v for k, v in self._cache.items() if k[1] == key[1]}
             self._cache[key] = value
         return value
+
+
+def _has_embeddings(conn: sqlite3.Connection) -> bool:
+    """Whether any speech has been embedded (then speeches link to "more like this")."""
+    return conn.execute("SELECT 1 FROM embeddings LIMIT 1").fetchone() is not None
 
 
 def _static_dir() -> Path:
@@ -215,7 +221,9 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.get("/meetings/{key:path}", response_class=HTMLResponse, include_in_schema=False)
     def meeting_page(request: Request, key: str) -> HTMLResponse:
-        return page(request, "meeting.html", browse.meeting(connections.get(), key))
+        data = browse.meeting(connections.get(), key)
+        data["embedded"] = connections.cached("embedded", _has_embeddings)
+        return page(request, "meeting.html", data)
 
     @app.get("/api/meetings/{key:path}", summary="A meeting: cover, agenda, items, votes")
     def meeting_api(key: str) -> dict[str, Any]:
@@ -384,6 +392,155 @@ def create_app(db_path: str | Path) -> FastAPI:
             f"How often {data['name']} voted as each member did",
         )
         return Response(svg, media_type="image/svg+xml")
+
+    # --- analysis -------------------------------------------------------------------------
+
+    from councilbase.analysis import agreement as ag
+    from councilbase.analysis import scaling, trends
+    from councilbase.analysis import semantic as sem
+
+    def analysis_data(
+        term: str | None,
+        by: str,
+        state: str | None,
+        topic: str | None,
+        scale_topic: str | None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        meaning: str | None = None,
+        compare: str | None = None,
+    ) -> dict[str, Any]:
+        conn = connections.get()
+        pairs = ag.agreement_matrix(conn, date_from or None, date_to or None)
+        data: dict[str, Any] = {
+            "term": term or "",
+            "by": by,
+            "state": state or "",
+            "topic": topic or "",
+            "scale_topic": scale_topic or "",
+            "from": date_from or "",
+            "to": date_to or "",
+            "meaning": meaning or "",
+            "compare": compare or "",
+            "pairs": pairs.to_dicts(),
+            "vetoes_records": ag.vetoes(conn, "records").to_dicts(),
+            "vetoes_index": ag.vetoes(conn, "index").to_dicts(),
+            "trend": [],
+            "distinctive": [],
+            "positions": [],
+            "semantic": [],
+            "similarity": [],
+            "model": None,
+        }
+        if term:
+            data["trend"] = trends.trend(conn, term, by, q.Filters(state=state or None)).to_dicts()
+        if state:
+            data["distinctive"] = trends.distinctive(conn, state, topic or None, 25).to_dicts()
+        if scale_topic:
+            data["positions"] = scaling.scale(
+                conn, topic=scale_topic, by="all", bootstrap=20
+            ).to_dicts()
+        if meaning or compare:
+            stored = sem.stored_model(conn)
+            if stored is None:
+                raise q.QueryError(
+                    "no speech has been embedded: run `councilbase embed` on this database"
+                )
+            data["model"] = stored.name
+            if meaning:
+                try:
+                    model: sem.Embedder = sem.embedder(stored.name)
+                except RuntimeError as exc:
+                    raise q.QueryError(str(exc)) from exc
+                data["semantic"] = sem.semantic_search(conn, model, meaning, limit=20).to_dicts()
+            if compare:
+                codes = [c.strip() for c in compare.split(",") if c.strip()][:8]
+                if len(codes) < 2:
+                    raise q.QueryError("compare two states or more: RUS,CHN,USA")
+                data["similarity"] = sem.similarity_matrix(
+                    conn, stored, codes, topic or None
+                ).to_dicts()
+        return data
+
+    def analysis_query(
+        term: str | None = Query(None, max_length=200),
+        by: str = Query("year", pattern="^(year|month)$"),
+        state: str | None = Query(None, max_length=80),
+        topic: str | None = Query(None, max_length=200),
+        scale_topic: str | None = Query(None, max_length=200),
+        date_from: str | None = Query(None, alias="from", max_length=10),
+        date_to: str | None = Query(None, alias="to", max_length=10),
+        meaning: str | None = Query(None, max_length=1000),
+        compare: str | None = Query(None, max_length=200),
+    ) -> dict[str, Any]:
+        return analysis_data(
+            term, by, state, topic, scale_topic, date_from, date_to, meaning, compare
+        )
+
+    @app.get("/analysis", response_class=HTMLResponse, include_in_schema=False)
+    def analysis_page(
+        request: Request, data: dict[str, Any] = Depends(analysis_query)
+    ) -> HTMLResponse:
+        return page(request, "analysis.html", data)
+
+    @app.get(
+        "/api/analysis",
+        summary="Vote agreement, vetoes, a term's trend, distinctive words, positions,"
+        " search by meaning and the similarity of states' positions",
+    )
+    def analysis_api(data: dict[str, Any] = Depends(analysis_query)) -> dict[str, Any]:
+        return data
+
+    @app.get("/charts/agreement.svg", summary="Vote agreement of every pair of members, as SVG")
+    def agreement_matrix_chart(
+        date_from: str | None = Query(None, alias="from", max_length=10),
+        date_to: str | None = Query(None, alias="to", max_length=10),
+    ) -> Response:
+        pairs = ag.agreement_matrix(connections.get(), date_from or None, date_to or None)
+        labels = sorted({p.a for p in pairs} | {p.b for p in pairs})
+        svg = charts.heatmap(labels, {(p.a, p.b): p.share for p in pairs}, "Vote agreement")
+        return Response(svg, media_type="image/svg+xml")
+
+    @app.get("/charts/trend.svg", summary="A term per 10,000 words, by year or month, as SVG")
+    def trend_chart(
+        term: str = Query(..., max_length=200),
+        by: str = Query("year", pattern="^(year|month)$"),
+        state: str | None = None,
+    ) -> Response:
+        rows = trends.trend(connections.get(), term, by, q.Filters(state=state or None))
+        svg = charts.bar_chart(
+            [(r.period, r.per_10k_words) for r in rows], f"'{term}' per 10,000 words"
+        )
+        return Response(svg, media_type="image/svg+xml")
+
+    @app.get("/charts/scale.svg", summary="Positions on a topic with 95% intervals, as SVG")
+    def scale_chart(topic: str = Query(..., max_length=200)) -> Response:
+        rows = sorted(
+            scaling.scale(connections.get(), topic=topic, by="all", bootstrap=20),
+            key=lambda r: r.theta,
+        )
+        svg = charts.interval_chart(
+            [(r.state, r.theta, r.low, r.high) for r in rows], f"Positions on {topic}"
+        )
+        return Response(svg, media_type="image/svg+xml")
+
+    def similar_data(speech: str) -> dict[str, Any]:
+        conn = connections.get()
+        model = sem.stored_model(conn)
+        if model is None:
+            raise browse.NotFound(
+                "no speech has been embedded: run `councilbase embed` on this database"
+            )
+        hits = sem.more_like_this(conn, model, speech, limit=15)
+        return {"speech": speech, "model": model.name, "similar": hits.to_dicts()}
+
+    @app.get("/similar/{speech:path}", response_class=HTMLResponse, include_in_schema=False)
+    def similar_page(request: Request, speech: str) -> HTMLResponse:
+        return page(request, "similar.html", similar_data(speech))
+
+    @app.get("/api/similar/{speech:path}", summary="Speeches closest in meaning to one speech")
+    def similar_api(speech: str) -> dict[str, Any]:
+        return similar_data(speech)
 
     return app
 

