@@ -301,6 +301,17 @@ def test_the_real_model_ranks_by_meaning(minilm: sem.MiniLMEmbedder) -> None:
     assert int(np.argmax(scores)) == 1  # no word in common with the query
 
 
+def test_a_local_model_folder(minilm: sem.MiniLMEmbedder, tmp_path: Path) -> None:
+    from councilbase.analysis.minilm import model_folder
+
+    local = sem.embedder(f"local:{model_folder()}")
+    assert local.name.startswith("local:") and local.dimension == 384
+    texts = REFERENCE["texts"][:2]
+    assert np.abs(local.embed(texts) - minilm.embed(texts)).max() < 1e-6
+    with pytest.raises(ValueError, match="not a model folder"):
+        sem.embedder(f"local:{tmp_path}")
+
+
 def test_the_backend_falls_back_to_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     import builtins
 
@@ -547,6 +558,8 @@ def test_cli_trend_distinctive_scale(ingested: Path, tmp_path: Path) -> None:
 
 def test_cli_embed_similar_and_semantic_search(ingested_copy: Path, tmp_path: Path) -> None:
     db = str(ingested_copy)
+    before = runner.invoke(app, ["search", "Syria", "--semantic", "--db", db])
+    assert before.exit_code == 2 and "councilbase embed" in before.output
     first = runner.invoke(app, ["embed", "--model", "hash", "--db", db])
     assert first.exit_code == 0, first.output
     second = runner.invoke(app, ["embed", "--model", "hash", "--db", db])
@@ -554,6 +567,9 @@ def test_cli_embed_similar_and_semantic_search(ingested_copy: Path, tmp_path: Pa
     like = runner.invoke(app, ["similar", "S/PV.8700#14", "--model", "hash", "--json", "--db", db])
     assert like.exit_code == 0, like.output
     assert len(json.loads(like.stdout)) == 10
+    # without --model: the model the speeches were embedded with
+    default = runner.invoke(app, ["similar", "S/PV.8700#14", "--json", "--db", db])
+    assert json.loads(default.stdout) == json.loads(like.stdout)
     states = runner.invoke(
         app,
         [

@@ -310,7 +310,11 @@ def search(
         "--semantic",
         help="By meaning, with the embedded speeches (see `councilbase embed`).",
     ),
-    model: str = typer.Option("minilm", help="The model for --semantic: minilm or hash."),
+    model: str | None = typer.Option(
+        None,
+        help="The model for --semantic: minilm or hash (default: the one the speeches were"
+        " embedded with).",
+    ),
     width: int = typer.Option(50, help="Characters of context each side with --kwic."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -326,7 +330,7 @@ def search(
         if semantic:
             from councilbase.analysis import semantic as sem
 
-            chosen = _analysis(lambda: sem.embedder(model))
+            chosen = _semantic_model(database.conn, model)
             found = sem.semantic_search(database.conn, chosen, query, filters, limit=limit)
             _emit(list(found), as_json, None, None)
             return
@@ -705,6 +709,22 @@ PLOT_OPTION = typer.Option(None, "--plot", help="Write a plot to this file (.svg
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON.")
 
 
+def _semantic_model(conn: Any, name: str | None) -> Any:
+    """The model named, else the one most stored vectors come from; a message when nothing
+    is embedded."""
+    from councilbase.analysis import semantic as sem
+
+    if name:
+        return _analysis(lambda: sem.embedder(name))
+    loaded = _analysis(lambda: sem.query_model(conn))
+    if loaded is None:
+        err.print(
+            "error: no speech has been embedded yet: run `councilbase embed` first", markup=False
+        )
+        raise typer.Exit(2)
+    return loaded
+
+
 def _analysis(fn: Any) -> Any:
     """Run an analysis, turning a bad request into a message."""
     try:
@@ -849,7 +869,9 @@ def distinctive(
 def embed(
     db: Path | None = DB_OPTION,
     model: str = typer.Option(
-        "minilm", help="minilm (all-MiniLM-L6-v2, offline) or hash (stand-in)."
+        "minilm",
+        help="minilm (all-MiniLM-L6-v2, offline), hash (stand-in) or local:FOLDER (a BERT"
+        " sentence-transformers folder).",
     ),
 ) -> None:
     """Embed every speech not yet embedded with the model (unchanged texts are never done
@@ -897,8 +919,8 @@ def similar(
         ..., help="A speech (S/PV.8700#14) or any text to compare."
     ),
     db: Path | None = DB_OPTION,
-    model: str = typer.Option(
-        "minilm", help="minilm or hash: the model the speeches were embedded with."
+    model: str | None = typer.Option(
+        None, help="minilm or hash (default: the one the speeches were embedded with)."
     ),
     states: str | None = typer.Option(
         None, help="Compare states instead: 'RUS,CHN,USA' (with --topic)."
@@ -917,9 +939,9 @@ def similar(
     from councilbase.analysis.plots import Chart
 
     _check_plot(plot)
-    chosen = _analysis(lambda: sem.embedder(model))
     database = _open(db, readonly=True)
     try:
+        chosen = _semantic_model(database.conn, model)
         if states:
             codes = [c.strip() for c in states.split(",") if c.strip()]
             rows: list[Any] = _analysis(

@@ -84,9 +84,8 @@ def _layer_norm(x: np.ndarray, weights: tuple[np.ndarray, np.ndarray], eps: floa
 class NumpyMiniLM:
     """all-MiniLM-L6-v2 (or any BERT sentence-transformers folder with mean pooling)."""
 
-    name = "all-MiniLM-L6-v2"
-
     def __init__(self, folder: Path | None = None) -> None:
+        self.name = "all-MiniLM-L6-v2"
         try:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer

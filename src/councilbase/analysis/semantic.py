@@ -136,8 +136,10 @@ def stored_model(conn: sqlite3.Connection) -> StoredModel | None:
 
 
 def embedder(name: str = "minilm") -> Embedder:
-    """A model by name: ``minilm`` (default; also by its stored name ``all-MiniLM-L6-v2``)
-    or ``hash`` / ``hash-N``. A loaded model is kept for the next call."""
+    """A model by name: ``minilm`` (default; also by its stored name ``all-MiniLM-L6-v2``),
+    ``hash`` / ``hash-N``, or ``local:FOLDER`` (any BERT sentence-transformers folder with
+    mean pooling: config.json, model.safetensors, tokenizer.json; run with numpy). A loaded
+    model is kept for the next call."""
     if name in ("minilm", "all-MiniLM-L6-v2"):
         return _minilm()
     if name.startswith("hash"):
@@ -145,7 +147,24 @@ def embedder(name: str = "minilm") -> Embedder:
         if size and not size.isdigit():
             raise ValueError(f"unknown model {name!r}: minilm, hash or hash-N")
         return HashEmbedder(int(size) if size else 256)
-    raise ValueError(f"unknown model {name!r}: minilm or hash")
+    if name.startswith("local:"):
+        return _local(str(Path(name.removeprefix("local:")).expanduser().resolve()))
+    raise ValueError(f"unknown model {name!r}: minilm, hash or local:FOLDER")
+
+
+@functools.lru_cache(maxsize=2)
+def _local(folder: str) -> Embedder:
+    from councilbase.analysis.minilm import NumpyMiniLM
+
+    path = Path(folder)
+    missing = [
+        f for f in ("config.json", "model.safetensors", "tokenizer.json") if not (path / f).exists()
+    ]
+    if missing:
+        raise ValueError(f"{folder}: not a model folder (no {', '.join(missing)})")
+    model = NumpyMiniLM(path)
+    model.name = f"local:{folder}"
+    return model
 
 
 @functools.lru_cache(maxsize=1)
