@@ -140,3 +140,26 @@ def test_screenshot_of_the_meeting_page(server: str, browser: object) -> None:
     assert path.stat().st_size > 50_000
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page.close()
+
+
+def test_the_analysis_page(server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 1600})  # type: ignore[attr-defined]
+    page.goto(server + "/analysis")
+    page.fill("#a-from", "2020-01")
+    page.fill("#a-to", "2020-01")
+    page.fill("#term", "cross-border")
+    page.select_option("#by", "month")
+    page.fill("#a-state", "RUS")
+    page.click("button[type=submit] >> text=Show")
+    page.wait_for_selector("text=“cross-border” over time")
+    images = page.locator("main img")
+    assert images.count() == 2
+    for i in range(images.count()):  # every chart loaded and drawn
+        assert page.evaluate(
+            "(img) => img.complete && img.naturalWidth > 0", images.nth(i).element_handle()
+        )
+    assert "2020-01" in page.inner_text("main table >> nth=3")
+    assert "Words distinctive of" in page.inner_text("main")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "analysis.png"), full_page=True)
+    page.close()

@@ -232,6 +232,11 @@ def test_analysis_page_and_api(client: TestClient) -> None:
     months = {t["period"]: t["uses"] for t in by_month["trend"]}
     assert months["2020-01"] > 0 and months["2020-02"] > 0 and "2020-03" in months
     assert {v["state"] for v in data["vetoes_index"]} >= {"CHN", "RUS", "USA", "SUN"}
+    totals = {t["state"]: t for t in data["vetoes_by_state"]}
+    assert totals["USA"]["index"] == sum(
+        v["vetoes"] for v in data["vetoes_index"] if v["state"] == "USA"
+    )
+    assert totals["SUN"]["first"] == 1946 and totals["RUS"]["last"] == 2022
     chart = ET.fromstring(
         client.get("/charts/agreement.svg", params={"from": "2020-01", "to": "2020-12"}).text
     )

@@ -399,6 +399,14 @@ def create_app(db_path: str | Path) -> FastAPI:
     from councilbase.analysis import scaling, trends
     from councilbase.analysis import semantic as sem
 
+    def positions(topic: str) -> Any:
+        """Wordfish positions on a topic: computed once for the page and its chart, again
+        only when the database changes."""
+        return connections.cached(
+            f"scale:{topic.strip().lower()}",
+            lambda conn: scaling.scale(conn, topic=topic, by="all", bootstrap=20),
+        )
+
     def analysis_data(
         term: str | None,
         by: str,
@@ -425,6 +433,7 @@ def create_app(db_path: str | Path) -> FastAPI:
             "pairs": pairs.to_dicts(),
             "vetoes_records": ag.vetoes(conn, "records").to_dicts(),
             "vetoes_index": ag.vetoes(conn, "index").to_dicts(),
+            "vetoes_by_state": [],
             "trend": [],
             "distinctive": [],
             "positions": [],
@@ -432,14 +441,21 @@ def create_app(db_path: str | Path) -> FastAPI:
             "similarity": [],
             "model": None,
         }
+        totals: dict[str, dict[str, Any]] = {}
+        for v in data["vetoes_records"] + data["vetoes_index"]:
+            entry = totals.setdefault(
+                v["state"], {"state": v["state"], "records": 0, "index": 0, "first": v["year"]}
+            )
+            entry[v["source"]] += v["vetoes"]
+            entry["first"] = min(entry["first"], v["year"])
+            entry["last"] = max(entry.get("last", v["year"]), v["year"])
+        data["vetoes_by_state"] = sorted(totals.values(), key=lambda t: -t["index"] - t["records"])
         if term:
             data["trend"] = trends.trend(conn, term, by, q.Filters(state=state or None)).to_dicts()
         if state:
             data["distinctive"] = trends.distinctive(conn, state, topic or None, 25).to_dicts()
         if scale_topic:
-            data["positions"] = scaling.scale(
-                conn, topic=scale_topic, by="all", bootstrap=20
-            ).to_dicts()
+            data["positions"] = positions(scale_topic).to_dicts()
         if meaning or compare:
             stored = sem.stored_model(conn)
             if stored is None:
@@ -515,10 +531,7 @@ def create_app(db_path: str | Path) -> FastAPI:
 
     @app.get("/charts/scale.svg", summary="Positions on a topic with 95% intervals, as SVG")
     def scale_chart(topic: str = Query(..., max_length=200)) -> Response:
-        rows = sorted(
-            scaling.scale(connections.get(), topic=topic, by="all", bootstrap=20),
-            key=lambda r: r.theta,
-        )
+        rows = sorted(positions(topic), key=lambda r: r.theta)
         svg = charts.interval_chart(
             [(r.state, r.theta, r.low, r.high) for r in rows], f"Positions on {topic}"
         )

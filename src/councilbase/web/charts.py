@@ -20,7 +20,7 @@ def bar_chart(
     plot_w, plot_h = width - margin_left - 12, height - margin_bottom - margin_top
     top = max((v for _, v in data), default=0) or 1
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" font-family="system-ui, sans-serif" width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<text x="{margin_left}" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
@@ -60,7 +60,7 @@ def hbar_chart(data: Sequence[tuple[str, float]], title: str, *, width: int = 72
     height = margin_top + row * max(len(data), 1) + 10
     plot_w = width - margin_left - 60
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" font-family="system-ui, sans-serif" width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<text x="8" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
@@ -82,10 +82,10 @@ def hbar_chart(data: Sequence[tuple[str, float]], title: str, *, width: int = 72
 
 def heatmap(labels: Sequence[str], values: dict[tuple[str, str], float], title: str) -> str:
     """A square matrix of shares (0 to 1), darker for more agreement."""
-    cell, margin = 26, 70
+    cell, margin = 30, 70
     size = margin + cell * len(labels) + 10
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{size}" height="{size + 20}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" font-family="system-ui, sans-serif" width="{size}" height="{size + 20}"'
         f' viewBox="0 0 {size} {size + 20}" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<text x="4" y="14" font-size="13" font-weight="bold">{escape(title)}</text>',
@@ -128,7 +128,7 @@ def interval_chart(
         return margin_left + (value - low) / span * plot_w
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" font-family="system-ui, sans-serif" width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<text x="8" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
