@@ -382,6 +382,19 @@ def test_semantic_search_finds_the_speech_by_its_words(embedded: Path) -> None:
     assert hits[0].id == "S/PV.8700#14" and hits[0].similarity > 0.5
     assert [h.similarity for h in hits] == sorted((h.similarity for h in hits), reverse=True)
     assert filtered and all(h.state == "FRA" for h in filtered)
+    # each hit shows the passage that matched: a piece of its own text
+    with councilbase.open(embedded, readonly=True) as db:
+        for hit in hits:
+            key, _, seq = hit.id.rpartition("#")
+            own = db.conn.execute(
+                "SELECT s.text FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+                " WHERE m.key = ? AND s.seq = ?",
+                (key, int(seq)),
+            ).fetchone()[0]
+            passage = hit.passage.removesuffix(" …")
+            assert 20 < len(passage) <= sem.PASSAGE_CHARS
+            assert " ".join(passage.split()) in " ".join(own.split())
+    assert " ".join(hits[0].passage.removesuffix(" …").split()) in " ".join(query.split())
 
 
 def test_semantic_index_matches_brute_force(embedded: Path) -> None:
@@ -510,6 +523,22 @@ def test_cli_agreement_table_json_and_plots(ingested: Path, tmp_path: Path) -> N
     )
     assert png.exit_code == 0, png.output
     assert (tmp_path / "m.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    square = runner.invoke(
+        app, ["agreement", "--from", "2020-01", "--to", "2020-01", "--matrix", "--json", "--db", db]
+    )
+    grid = json.loads(square.stdout)
+    states = grid["states"]
+    assert len(states) == 15 and grid["share"][states.index("CHN")][states.index("RUS")] == 1.0
+    assert grid["share"][states.index("FRA")][states.index("CHN")] == 0.0
+    text = runner.invoke(
+        app, ["agreement", "--from", "2020-01", "--to", "2020-01", "--matrix", "--db", db]
+    )
+    assert text.output.splitlines()[0].split() == states
+    assert (
+        text.output.splitlines()[states.index("CHN") + 1].split()[states.index("RUS") + 1] == "100"
+    )
+    lonely = runner.invoke(app, ["agreement", "--majority", "--db", db])
+    assert lonely.exit_code == 2 and "--state" in lonely.output
     for extra in (["--vetoes"], ["--state", "China"]):
         assert runner.invoke(app, ["agreement", *extra, "--db", db]).exit_code == 0
 

@@ -276,6 +276,7 @@ def test_search_by_meaning_and_more_like_this(embedded_client: TestClient) -> No
     assert 'href="/similar/S/PV.8700%2314"' in meeting
     like = embedded_client.get("/similar/S/PV.8700%2314")
     assert like.status_code == 200 and "Speeches like" in like.text
+    assert like.text.count('<blockquote class="passage">') == 15
     data = embedded_client.get("/api/similar/S/PV.8700%2314").json()
     assert data["model"] == "hash-256" and len(data["similar"]) == 15
     assert "S/PV.8700#14" not in [h["id"] for h in data["similar"]]

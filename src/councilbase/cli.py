@@ -667,6 +667,20 @@ def check(
         raise typer.Exit(1)
 
 
+def _print_matrix(pairs: list[Any], as_json: bool) -> None:
+    """Pairs of members as a square table of the share of votes alike."""
+    labels = sorted({p.a for p in pairs} | {p.b for p in pairs})
+    share = {(p.a, p.b): p.share for p in pairs} | {(p.b, p.a): p.share for p in pairs}
+    grid = [[1.0 if a == b else share.get((a, b)) for b in labels] for a in labels]
+    if as_json:
+        sys.stdout.write(json.dumps({"states": labels, "share": grid}, indent=2) + "\n")
+        return
+    out.print("     " + " ".join(f"{b:>4}" for b in labels), markup=False)
+    for a, row in zip(labels, grid, strict=True):
+        cells = " ".join("   -" if v is None else f"{round(v * 100):>4}" for v in row)
+        out.print(f"{a:<4} {cells}", markup=False)
+
+
 def _check_plot(plot: Path | None) -> None:
     """Refuse a plot file of a kind we cannot write before any work is done."""
     from councilbase.analysis.plots import FORMATS
@@ -697,6 +711,14 @@ def _emit(rows: list[Any], as_json: bool, plot: Path | None, chart: Any) -> None
         return
     if not dicts:
         out.print("(nothing)", markup=False)
+        return
+    if "passage" in dicts[0]:  # speeches found by meaning: each with its closest passage
+        for d in dicts:
+            out.print(
+                f"{d['speaker_line']}  {d['id']} {d['date'] or ''}  similarity {d['similarity']}",
+                markup=False,
+            )
+            out.print(f"  {d['passage']}\n", markup=False)
         return
     columns = list(dicts[0])
     widths = {c: max(len(c), *(len(str(d[c])) for d in dicts)) for c in columns}
@@ -747,6 +769,9 @@ def agreement(
         False, "--majority", help="The state's agreement with the majority over time."
     ),
     by: str = typer.Option("year", help="With --majority: year or month."),
+    matrix: bool = typer.Option(
+        False, "--matrix", help="Print every pair as a square table of percentages."
+    ),
     as_json: bool = JSON_OPTION,
     plot: Path | None = PLOT_OPTION,
 ) -> None:
@@ -759,6 +784,11 @@ def agreement(
     from councilbase.analysis.plots import Chart
 
     _check_plot(plot)
+    if majority and not state:
+        err.print(
+            "error: --majority needs --state: whose agreement with the majority?", markup=False
+        )
+        raise typer.Exit(2)
     database = _open(db, readonly=True)
     try:
         if vetoes:
@@ -799,6 +829,12 @@ def agreement(
             )
     finally:
         database.close()
+    if matrix and not (vetoes or state):
+        _print_matrix(rows, as_json)
+        if plot is not None:
+            chart.write(plot)
+            err.print(f"plot written to {plot}", markup=False)
+        return
     _emit(rows, as_json, plot, chart)
 
 

@@ -492,6 +492,36 @@ class SemanticHit:
     speaker_line: str
     state: str | None
     similarity: float
+    passage: str = ""
+    """The chunk of the speech closest to the query (shortened to about 300 characters)."""
+
+
+PASSAGE_CHARS = 300
+
+
+def _with_passages(
+    conn: sqlite3.Connection, index: SemanticIndex, hits: Rows[SemanticHit], vector: np.ndarray
+) -> Rows[SemanticHit]:
+    """Each hit with its passage: the chunk whose vector is closest to ``vector``."""
+    for hit in hits:
+        position = index.position(hit.id)
+        if position is None:
+            continue
+        start = int(index.starts[position])
+        end = int(index.starts[position + 1]) if position + 1 < len(index) else len(index.matrix)
+        best = int(np.argmax(index.matrix[start:end] @ vector))
+        row = conn.execute(
+            "SELECT text FROM speeches WHERE id = ?", (index.rowids[position],)
+        ).fetchone()
+        pieces = chunks(row[0]) if row else []
+        if best < len(pieces):
+            text = pieces[best]
+            hit.passage = (
+                text
+                if len(text) <= PASSAGE_CHARS
+                else text[:PASSAGE_CHARS].rsplit(" ", 1)[0] + " …"
+            )
+    return hits
 
 
 def semantic_search(
@@ -507,7 +537,7 @@ def semantic_search(
     index = semantic_index(conn, model.name)
     _require(index, conn)
     query = model.embed([text])[0]
-    return index.best(query, index.mask(conn, filters), limit)
+    return _with_passages(conn, index, index.best(query, index.mask(conn, filters), limit), query)
 
 
 def more_like_this(
@@ -536,7 +566,8 @@ def more_like_this(
         pieces = model.embed(chunks(row[0]))
         target = _normalise(pieces.mean(axis=0, keepdims=True))[0]
     skip = index.same_text.get(text_hash(row[0]), [])
-    return index.best(target, index.mask(conn, filters), limit, skip=skip)
+    hits = index.best(target, index.mask(conn, filters), limit, skip=skip)
+    return _with_passages(conn, index, hits, target)
 
 
 @dataclass
