@@ -237,7 +237,7 @@ def embed_speeches(
     started = time.perf_counter()
     where, args = q.filter_sql(filters)
     rows = conn.execute(
-        "SELECT s.text_sha, s.text FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+        "SELECT s.id, s.text_sha FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
         f" WHERE 1{where}",
         args,
     ).fetchall()
@@ -247,13 +247,17 @@ def embed_speeches(
             "SELECT DISTINCT text_sha FROM embeddings WHERE model = ?", (model.name,)
         )
     }
-    todo: dict[str, str] = {}
+    first: dict[str, int] = {}  # one speech for each text not embedded yet
     reused = 0
-    for digest, text in rows:
+    for rowid, digest in rows:
         if digest in done:
             reused += 1
-        elif digest not in todo:
-            todo[digest] = text
+        else:
+            first.setdefault(digest, rowid)
+    todo: dict[str, str] = {
+        digest: conn.execute("SELECT text FROM speeches WHERE id = ?", (rowid,)).fetchone()[0]
+        for digest, rowid in first.items()
+    }
     pending: list[tuple[str, int, str]] = [
         (digest, number, piece)
         for digest, text in todo.items()
