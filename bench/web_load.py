@@ -13,15 +13,14 @@ import argparse
 import http.client
 import math
 import random
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+from councilbase.faults import server_process
 
 QUERIES = [
     "humanitarian",
@@ -47,22 +46,6 @@ FILTERS = [
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "councilbase", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the server did not start")
 
 
 def run(port: int, urls: list[tuple[str, str]], clients: int) -> dict[str, list[float]]:
@@ -128,17 +111,13 @@ def main() -> None:
         )
         for _ in range(200)
     ]
-    server = start_server(args.db, args.port)
-    try:
+    with server_process(args.db, args.port):
         run(args.port, [("warm-up", u) for _, u in urls[:40]], args.clients)
         started = time.perf_counter()
         results = run(args.port, urls, args.clients)
         elapsed = time.perf_counter() - started
         results |= run(args.port, baseline, args.clients)
         results |= run(args.port, facet_urls, args.clients)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     print(
         f"{args.db}: {speeches:,} speeches; {args.requests} requests from {args.clients} clients in {elapsed:.1f} s ({args.requests / elapsed:.0f} requests/s)"
     )

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from councilbase.faults import server_process
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -27,38 +25,14 @@ ARGS = [
 OUTPUT = Path(os.environ.get("COUNCILBASE_TEST_OUTPUT", Path(__file__).parents[1] / "test-output"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(web_db: Path) -> Iterator[str]:
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("Debian's chromium is not installed (required on CI)")
         pytest.skip("chromium is not installed")
-    db = web_db
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "councilbase", "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with server_process(web_db) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,8 @@ killed ingests, a full disk, a read-only database, ingest while serving, hostile
 from __future__ import annotations
 
 import json
-import random
-import signal
-import socket
 import sqlite3
 import string
-import subprocess
-import sys
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -23,6 +15,7 @@ from hypothesis import strategies as st
 
 from councilbase.badinput import make_corpus, run_corpus
 from councilbase.errors import RecordError
+from councilbase.faults import kill_trials, serving_during_ingest, snapshot
 from councilbase.model import record_from_json, record_to_json
 from councilbase.parse import document_record
 from councilbase.parse.corpus import parse_speech, repair_text
@@ -30,7 +23,6 @@ from councilbase.read.speeches import SpeechFile
 from councilbase.read.text import text_document
 from councilbase.store.database import Database
 from councilbase.web.app import create_app
-from test_store import content
 
 
 def test_every_bad_input_ends_in_a_message_or_a_documented_partial(
@@ -130,36 +122,19 @@ def test_twenty_killed_ingests(records: Path, tmp_path: Path) -> None:
     councilbase's checks, and running the ingest again gives exactly the rows of a run that
     was never killed."""
     inputs = [str(records / "speeches"), str(records / "pdf" / "S_PV.8700_E.pdf")]
-    reference = tmp_path / "reference.db"
-    started = time.monotonic()
-    with Database(reference) as db:
-        db.ingest(inputs, jobs=1)
-    full = time.monotonic() - started
-    expected = content(reference)
-    rng = random.Random(20)
-    code = "import sys, councilbase; councilbase.open(sys.argv[1]).ingest(sys.argv[2:], jobs=1)"
-    held_at_kill = []
-    for trial in range(20):
-        path = tmp_path / f"killed-{trial}.db"
-        Database(path).close()
-        process = subprocess.Popen([sys.executable, "-c", code, str(path), *inputs])
-        time.sleep(rng.uniform(0.2, full + 0.8))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        with Database(path) as db:
-            assert db.check() == [], trial
-            held_at_kill.append(db.stats()["meetings"])
-            db.ingest(inputs, jobs=1)
-            assert db.check() == [], trial
-        assert content(path) == expected, trial
-    assert len(set(held_at_kill)) >= 4  # the kills fell at different points
+    trials = kill_trials(inputs, tmp_path, 20, seed=20)
+    for number, trial in enumerate(trials):
+        assert trial.problems_after_kill == [], number
+        assert trial.problems_after_rerun == [], number
+        assert trial.matches, number
+    assert len({t.held for t in trials}) >= 4  # the kills fell at different points
 
 
 def test_a_full_disk_stops_the_ingest_and_loses_nothing(records: Path, tmp_path: Path) -> None:
     path = tmp_path / "full.db"
     with Database(path) as db:
         db.ingest([str(records / "pdf" / "S_PV.8700_E.pdf")], jobs=1)
-        before = content(path)
+        before = snapshot(path)
         pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
         db.conn.execute(f"PRAGMA max_page_count = {pages + 40}")
         summary = db.ingest([str(records / "speeches")], jobs=1)
@@ -167,7 +142,7 @@ def test_a_full_disk_stops_the_ingest_and_loses_nothing(records: Path, tmp_path:
         assert "run the same command again" in summary.stopped
         assert db.check() == []
         assert db.record("S/PV.8700") is not None
-    after = content(path)
+    after = snapshot(path)
     assert [m for m in after["meetings"] if m[0] == "S/PV.8700"] == before["meetings"]
     with Database(path) as db:  # room again: the same command finishes the job
         db.ingest([str(records / "speeches")], jobs=1)
@@ -192,67 +167,18 @@ def test_the_server_keeps_answering_while_an_ingest_writes(records: Path, tmp_pa
     path = tmp_path / "live.db"
     with Database(path) as db:
         db.ingest([str(records / "pdf" / "S_PV.8700_E.pdf")], jobs=1)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "councilbase", "serve", "--db", str(path), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    report = serving_during_ingest(
+        path, [str(records / "speeches"), str(records / "pdf")], min_totals=40, max_totals=400
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/api/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        writer = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "import sys, councilbase; councilbase.open(sys.argv[1]).ingest(sys.argv[2:], jobs=1)",
-                str(path),
-                str(records / "speeches"),
-                str(records / "pdf"),
-            ]
-        )
-        totals: list[int] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-
-        def client() -> None:
-            while writer.poll() is None or len(totals) < 40:
-                try:
-                    with urllib.request.urlopen(base + "/api/search?q=Council", timeout=30) as r:
-                        total = json.loads(r.read())["total"]
-                    with lock:
-                        totals.append(total)
-                    urllib.request.urlopen(base + "/meetings/S/PV.8700", timeout=30).read()
-                except Exception as exc:  # every error counts against the server
-                    with lock:
-                        errors.append(repr(exc))
-                if len(totals) > 400:
-                    break
-
-        threads = [threading.Thread(target=client) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        writer.wait(timeout=300)
-        for thread in threads:
-            thread.join(timeout=120)
-        assert writer.returncode == 0
-        assert errors == []
-        assert len(totals) >= 40
-        with sqlite3.connect(path) as conn:
-            final = conn.execute(
-                "SELECT count(*) FROM speeches_fts WHERE speeches_fts MATCH 'text:(Council)'"
-            ).fetchone()[0]
-        assert max(totals) <= final and min(totals) >= 1
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    assert report.writer_status == 0
+    assert report.errors == []
+    totals = report.totals
+    assert len(totals) >= 40
+    with sqlite3.connect(path) as conn:
+        final = conn.execute(
+            "SELECT count(*) FROM speeches_fts WHERE speeches_fts MATCH 'text:(Council)'"
+        ).fetchone()[0]
+    assert max(totals) <= final and min(totals) >= 1
 
 
 # --- hostile requests ---------------------------------------------------------------------

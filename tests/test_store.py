@@ -6,8 +6,6 @@ from __future__ import annotations
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from typer.testing import CliRunner
 
 import councilbase
 from councilbase.cli import app
+from councilbase.faults import ingest_process, snapshot
 from councilbase.model import record_to_json
 from councilbase.pipeline import parse_inputs
 from councilbase.sample import SYNTHETIC_RECORD, write_synthetic
@@ -35,37 +34,6 @@ SUPERSEDED = [
     "S/PV.8706",
     "S/PV.8706 (Resumption 1)",
 ]
-
-
-def content(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the data tables without row ids or times: what two runs must share."""
-    conn = sqlite3.connect(db_path)
-    out = {
-        "meetings": conn.execute(
-            "SELECT key, symbol, date, president_name, source_sha256, warnings FROM meetings"
-            " ORDER BY key"
-        ).fetchall(),
-        "speeches": conn.execute(
-            "SELECT m.key, s.seq, s.position, s.speaker_line, s.state, s.role, s.text"
-            " FROM speeches s JOIN meetings m ON m.id = s.meeting_id ORDER BY m.key, s.seq"
-        ).fetchall(),
-        "items": conn.execute(
-            "SELECT m.key, i.position, i.kind, i.text FROM items i"
-            " JOIN meetings m ON m.id = i.meeting_id ORDER BY m.key, i.position"
-        ).fetchall(),
-        "members": conn.execute(
-            "SELECT m.key, x.position, x.state, x.representative FROM members x"
-            " JOIN meetings m ON m.id = x.meeting_id ORDER BY m.key, x.position"
-        ).fetchall(),
-        "sources": conn.execute(
-            "SELECT path, part, sha256, status FROM sources ORDER BY path, part"
-        ).fetchall(),
-        "fts": conn.execute(
-            "SELECT count(*) FROM speeches_fts WHERE speeches_fts MATCH 'Council'"
-        ).fetchall(),
-    }
-    conn.close()
-    return out
 
 
 def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
@@ -116,11 +84,11 @@ def test_same_files_again_change_nothing(tmp_path: Path, records: Path) -> None:
     with Database(path) as db:
         first = db.ingest([str(records / "pdf")], jobs=1)
         assert first.count("added") == 9
-    before = content(path)
+    before = snapshot(path)
     with Database(path) as db:
         second = db.ingest([str(records / "pdf")], jobs=1)
     assert [o.status for o in second.outcomes] == ["unchanged"] * 9
-    assert content(path) == before
+    assert snapshot(path) == before
 
 
 def test_a_changed_file_replaces_its_record(tmp_path: Path) -> None:
@@ -209,19 +177,7 @@ def test_an_interrupted_ingest_leaves_whole_records(tmp_path: Path, records: Pat
     reference = tmp_path / "reference.sqlite"
     with Database(reference) as db:
         db.ingest([str(records / "pdf")], jobs=1)
-    assert content(path) == content(reference)
-
-
-def _ingest_process(db_path: Path, inputs: list[str]) -> subprocess.Popen[bytes]:
-    code = (
-        "import sys, councilbase; db = councilbase.open(sys.argv[1]); "
-        "db.ingest(sys.argv[2:], jobs=1)"
-    )
-    return subprocess.Popen(
-        [sys.executable, "-c", code, str(db_path), *inputs],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    assert snapshot(path) == snapshot(reference)
 
 
 def test_a_killed_ingest_is_completed_by_running_it_again(tmp_path: Path, records: Path) -> None:
@@ -231,11 +187,11 @@ def test_a_killed_ingest_is_completed_by_running_it_again(tmp_path: Path, record
     reference = tmp_path / "reference.sqlite"
     with Database(reference) as db:
         db.ingest(inputs, jobs=1)
-    expected = content(reference)
+    expected = snapshot(reference)
     for trial, kill_at in enumerate((1, 12, 30)):
         path = tmp_path / f"killed{trial}.sqlite"
         Database(path).close()
-        process = _ingest_process(path, inputs)
+        process = ingest_process(path, inputs)
         deadline = time.monotonic() + 60
         meetings = 0
         while time.monotonic() < deadline and process.poll() is None:
@@ -255,7 +211,7 @@ def test_a_killed_ingest_is_completed_by_running_it_again(tmp_path: Path, record
             assert held >= min(kill_at, 1)
             db.ingest(inputs, jobs=1)
             assert db.check() == []
-        assert content(path) == expected, f"trial {trial} killed after {held} meetings"
+        assert snapshot(path) == expected, f"trial {trial} killed after {held} meetings"
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -307,7 +263,7 @@ def test_ingest_in_parallel_gives_the_same_rows(tmp_path: Path, records: Path) -
         db.ingest(inputs, jobs=1)
     with Database(parallel) as db:
         db.ingest(inputs, jobs=2)
-    assert content(serial) == content(parallel)
+    assert snapshot(serial) == snapshot(parallel)
 
 
 def test_rebuilding_the_search_index_keeps_results(ingested_copy: Path) -> None:
