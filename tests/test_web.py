@@ -288,3 +288,25 @@ def test_search_by_meaning_and_more_like_this(embedded_client: TestClient) -> No
     page = embedded_client.get("/analysis", params={"meaning": "children and armed conflict"})
     assert page.status_code == 200 and "more like this" in page.text
     assert embedded_client.get("/api/analysis", params={"compare": "RUS"}).status_code == 400
+
+
+def test_one_shared_connection_per_server_process(web_db: Path) -> None:
+    """Request threads share one read-only connection: several connections to one file in
+    one process let the SQLite 3.40 of Debian 12 show readers torn pages while an ingest
+    wrote (see Connections)."""
+    import sqlite3 as sqlite
+    import threading
+
+    from councilbase.web.app import Connections
+
+    connections = Connections(web_db)
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(connections.get())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if sqlite.threadsafety == 3:
+        assert len({id(conn) for conn in seen}) == 1
+    with pytest.raises(sqlite.OperationalError):
+        seen[0].execute("DELETE FROM meetings")  # read-only

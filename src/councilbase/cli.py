@@ -1049,6 +1049,9 @@ def serve(
     db: Path | None = DB_OPTION,
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int | None = typer.Option(
+        None, min=1, help="Server processes (default: one per core, at most 4)."
+    ),
 ) -> None:
     """Serve the web app and its JSON API over a database, opened read-only.
 
@@ -1063,7 +1066,7 @@ def serve(
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2) from exc
     err.print(f"serving {path} on http://{host}:{port} (Ctrl-C to stop)", markup=False)
-    run_server(path, host=host, port=port)
+    run_server(path, host=host, port=port, workers=workers)
 
 
 @app.command()

@@ -9,6 +9,7 @@ is a 404; no route reads a file other than the database and the app's own static
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from importlib import resources
@@ -40,18 +41,26 @@ ROLE_LABELS = {
 
 
 class Connections:
-    """One read-only connection per thread: SQLite readers never block each other or an
-    ingest writing to the same file (WAL)."""
+    """One read-only connection, shared by the threads that answer requests (SQLite
+    serialises its use; the module says so with ``threadsafety == 3``). An ingest writing to
+    the same file never blocks it (WAL).
+
+    Not one connection per thread: with several connections to one file in one process,
+    the SQLite 3.40.1 of Debian 12 let readers see torn pages ("database disk image is
+    malformed", half a JSON string) while another process wrote; one shared connection
+    never did (bench/robustness.py, serving during an ingest)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._local = threading.local()
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, tuple[float, int, float, int]], Any] = {}
-        Database(path, readonly=True).close()  # refuse a bad file at start-up
+        self._db = Database(path, readonly=True)  # refuses a bad file at start-up
+        self._local = threading.local() if sqlite3.threadsafety != 3 else None
 
     def get(self) -> Any:
-        db = getattr(self._local, "db", None)
+        if self._local is None:
+            return self._db.conn
+        db = getattr(self._local, "db", None)  # a build that cannot share a connection
         if db is None:
             db = Database(self.path, readonly=True)
             self._local.db = db
@@ -558,8 +567,28 @@ def create_app(db_path: str | Path) -> FastAPI:
     return app
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app with uvicorn until stopped."""
+SERVE_DB = "COUNCILBASE_SERVE_DB"
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the database named by $COUNCILBASE_SERVE_DB (for uvicorn's workers)."""
+    return create_app(os.environ[SERVE_DB])
+
+
+def serve(
+    db_path: str | Path, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None
+) -> None:
+    """Run the app with uvicorn until stopped, in ``workers`` processes (default: one per
+    core, at most 4), each with its one shared read-only connection (see
+    :class:`Connections`) and its own caches."""
     import uvicorn
 
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level="warning")
+    os.environ[SERVE_DB] = str(Path(db_path).resolve())
+    uvicorn.run(
+        "councilbase.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers or min(4, os.cpu_count() or 1),
+        log_level="warning",
+    )
