@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= demo/councilbase.db
+DEMO_PORT ?= 8000
 
 .PHONY: demo test lint typecheck unit bench clean
 
@@ -29,7 +30,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 demo: $(STAMP)
-	$(BIN)/councilbase demo
+	$(BIN)/councilbase demo --db $(DEMO_DB) --port $(DEMO_PORT)
 
 bench: $(STAMP)
 	$(BIN)/python bench/eval_pdf.py

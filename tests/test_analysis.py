@@ -19,7 +19,7 @@ from councilbase import reference
 from councilbase.analysis import agreement as ag
 from councilbase.analysis import scaling, trends
 from councilbase.analysis import semantic as sem
-from councilbase.analysis.plots import Chart
+from councilbase.charts import Chart
 from councilbase.cli import app
 from councilbase.store.search import Filters, QueryError
 

@@ -147,7 +147,6 @@ def test_procedural_passages_of_8700(r8700: Record) -> None:
     assert procedures == [
         ("called_to_order", "18:05", None),
         ("agenda_adopted", None, None),
-        ("invitation", None, 37),
         ("rose", "19:05", None),
     ]
     headings = [h.text for h in r8700.items if isinstance(h, Heading)]

@@ -45,6 +45,7 @@ def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
             "m003_votes_outcomes",
             "m004_entities_people",
             "m005_embeddings",
+            "m006_index_dates",
         ]
         assert db.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
         assert db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID

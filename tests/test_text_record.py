@@ -64,7 +64,6 @@ def test_synthetic_sample_record(tmp_path: Path) -> None:
     assert [p.type for p in record.items if isinstance(p, Procedure)] == [
         "called_to_order",
         "agenda_adopted",
-        "invitation",
         "rose",
     ]
 

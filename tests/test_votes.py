@@ -265,7 +265,7 @@ def test_check_agrees_then_reports_a_disagreement(ingested_copy: Path, records: 
         app, ["outcomes", "import", str(records / "outcomes"), "--db", str(ingested_copy)]
     )
     assert result.exit_code == 0, result.output
-    assert "outcomes: 9564 meeting rows from 78 tables, 212 vetoes" in result.stdout
+    assert "outcomes: 9564 meeting rows from 78 tables (1946-2022), 212 vetoes" in result.stdout
     result = runner.invoke(app, ["check", "--db", str(ingested_copy)])
     assert result.exit_code == 0, result.output
     assert (

@@ -31,7 +31,7 @@ def test_meeting_page_and_its_twin(client: TestClient) -> None:
     page = client.get("/meetings/S/PV.8700")
     assert page.status_code == 200
     html = page.text
-    assert "<h1>S/PV.8700</h1>" in html
+    assert '<h1>S/PV.8700 <span class="meta">The situation in the Middle East</span></h1>' in html
     assert "President: Mr. Dang (Viet Nam)" in html
     assert '<section class="speech" id="speech-1">' in html
     assert "spoke in Russian" in html and "explanation of vote (before the vote)" in html
@@ -120,7 +120,9 @@ def test_charts_are_svg(client: TestClient) -> None:
     root = ET.fromstring(chart.text)
     bars = [e for e in root.iter("{http://www.w3.org/2000/svg}rect") if e.get("class") == "bar"]
     months = client.get("/api/charts/per-month", params={"q": "humanitarian"}).json()["months"]
-    assert len(bars) == len(months) == 1 and months[0]["month"] == "2020-01"
+    # the PDFs are dated by their cover pages, the speech-file meetings by the index
+    assert len(bars) == len(months) == 3
+    assert [m["month"] for m in months] == ["2020-01", "2020-02", "2020-03"]
     agreement = ET.fromstring(client.get("/charts/agreement/RUS.svg").text)
     members = client.get("/api/states/RUS").json()["agreement"]
     assert (
@@ -201,7 +203,7 @@ def test_serving_a_missing_database_is_a_message(tmp_path: Path) -> None:
     from councilbase.cli import app
 
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
-    assert result.exit_code == 2 and "does not exist" in result.output
+    assert result.exit_code == 2 and "no such database" in result.output
 
 
 def test_analysis_page_and_api(client: TestClient) -> None:
@@ -310,3 +312,104 @@ def test_one_shared_connection_per_server_process(web_db: Path) -> None:
         assert len({id(conn) for conn in seen}) == 1
     with pytest.raises(sqlite.OperationalError):
         seen[0].execute("DELETE FROM meetings")  # read-only
+
+
+def test_meeting_page_layout(client: TestClient) -> None:
+    """The official record linked, a table of contents, the decisions first, vote lists by
+    category, and the President's invitation only once (inside the speech)."""
+    html = client.get("/meetings/S/PV.8700").text
+    assert '<a href="https://undocs.org/en/S/PV.8700" rel="noopener">' in html
+    assert '<ol class="contents"><li><a href="#speech-0">The President:</a>' in html
+    assert html.index('id="decisions"') < html.index("<h2>Proceedings</h2>")
+    assert 'id="vote-1"' in html and "<strong>11-0-4</strong>" in html
+    assert (
+        '<dt class="in_favour">In favour (3)</dt><dd>China, Russian Federation, Viet Nam</dd>'
+        in html
+    )
+    assert '<dt class="against">Against (0)</dt><dd>none</dd>' in html
+    invitation = "In accordance with rule 37 of the Council"
+    assert html.count(invitation) == 1
+    data = client.get("/api/meetings/S/PV.8700").json()
+    assert data["official_url"] == "https://undocs.org/en/S/PV.8700"
+    assert [v["by_vote"]["abstaining"] for v in data["votes"]][1] == [
+        {"name": "China", "code": "CHN"},
+        {"name": "Russian Federation", "code": "RUS"},
+        {"name": "United Kingdom of Great Britain and Northern Ireland", "code": "GBR"},
+        {"name": "United States of America", "code": "USA"},
+    ]
+    assert not [p for p in data["proceedings"] if p.get("type") == "invitation"]
+
+
+def test_speech_file_meeting_page_shows_the_index(client: TestClient) -> None:
+    html = client.get("/meetings/S/PV.8707").text
+    assert "2020-01-29 (date from the UN library's index)" in html
+    assert 'The situation in the Middle East <span class="source-note">' in html
+    data = client.get("/api/meetings/S/PV.8707").json()
+    assert (data["record"]["date"], data["record"]["date_source"]) == ("2020-01-29", "index")
+    assert data["record"]["agenda"][0]["source"] == "index"
+    assert data["title"] == "The situation in the Middle East"
+    assert client.get("/meetings/s/pv.8707").status_code == 200  # symbols normalised
+
+
+def test_resolution_page_has_each_vote_subject_and_link(client: TestClient) -> None:
+    html = client.get("/resolutions/S/RES/2504 (2020)").text
+    assert '<a href="https://undocs.org/en/S/RES/2504(2020)" rel="noopener">' in html
+    assert '<span class="meta">The situation in the Middle East</span>' in html
+    assert (
+        '<tr><td><a href="/states/RUS">Russian Federation</a></td>'
+        '<td class="abstaining">abstaining</td></tr>' in html
+    )
+    data = client.get("/api/resolutions/S/RES/2504 (2020)").json()
+    assert data["subject"] == "The situation in the Middle East"
+    casts = data["adopted_at"][0]["casts"]
+    assert len(casts) == 15 and {c["vote"] for c in casts} == {"in_favour", "abstaining"}
+
+
+def test_search_pages_numbers_and_past_the_end(client: TestClient) -> None:
+    data = client.get("/api/search", params={"q": "humanitarian"}).json()
+    assert data["pages"] == -(-data["total"] // 20) and data["page_links"][0] == 1
+    html = client.get("/search", params={"q": "humanitarian"}).text
+    assert '<span aria-current="page">1</span>' in html and 'rel="next">Next</a>' in html
+    past = client.get("/search", params={"q": "humanitarian", "page": 999}).text
+    assert (
+        f"Page 999 is past the end: {data['total']:,} speeches make {data['pages']} pages" in past
+    )
+    facets = client.get("/api/search/facets", params={"q": "humanitarian"}).json()["facets"]
+    labels = {f["value"]: f["label"] for f in facets["role"]}
+    assert labels["invited_state"] == "invited State" and labels["un_official"] == "UN official"
+    html = client.get(
+        "/search", params={"q": "humanitarian", "from": "2020-02", "to": "2020-02-29"}
+    ).text
+    assert 'value="2020-02"' in html
+    bad = client.get("/search", params={"q": "humanitarian", "from": "2020-13"})
+    assert bad.status_code == 400 and "the month must be 01 to 12" in bad.text
+    bad = client.get("/api/search", params={"q": "humanitarian", "person": "Nebenzya"})
+    assert bad.status_code == 400 and "did you mean 'Nebenzia'" in bad.json()["error"]
+
+
+def test_every_response_carries_security_headers(client: TestClient) -> None:
+    for path in ("/", "/api/", "/static/style.css", "/meetings/S/PV.0", "/api/docs"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["content-security-policy"], path
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["referrer-policy"] == "same-origin"
+
+
+def test_redirects_never_name_a_host(client: TestClient) -> None:
+    response = client.get(
+        "/people/nebenzia@RUS/", headers={"host": "evil.example"}, follow_redirects=False
+    )
+    assert response.status_code in (301, 302, 307, 308)
+    assert response.headers["location"] == "/people/nebenzia@RUS"
+
+
+def test_pages_hold_no_inline_script_or_style(client: TestClient) -> None:
+    import re
+
+    for path in ("/", "/meetings/S/PV.8700", "/search?q=humanitarian", "/analysis", "/api/docs"):
+        html = client.get(path).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"<style|\sstyle=", html), path
+        assert not re.search(r"\son[a-z]+=", html), path

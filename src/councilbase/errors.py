@@ -13,3 +13,18 @@ class RecordError(Exception):
 
     def __reduce__(self) -> tuple[type[RecordError], tuple[str, str]]:
         return (RecordError, (self.path, self.message))
+
+
+class QueryError(ValueError):
+    """A search query, filter or option value that cannot be used, with what to write
+    instead (one line, for the command line and the web app alike)."""
+
+
+class NoMatch(QueryError):
+    """A name (a person, a state, a topic) that matches nothing, with the nearest names."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        self.suggestions = list(suggestions or [])
+        if self.suggestions:
+            message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)

@@ -41,19 +41,27 @@ def default_cache() -> Path:
     return base / "councilbase" / "ods"
 
 
-_SYMBOL = re.compile(r"^S/PV\.(\d+)(?:\s*\(\s*Resumption\s*(\d+)\s*\))?$", re.IGNORECASE)
-
-
 def normalize_symbol(text: str) -> str:
     """``8700``, ``S/PV.8700``, ``s/pv.8699 (resumption 1)`` -> the symbol as ODS writes it."""
-    text = text.strip()
-    if text.isdigit():
-        return f"S/PV.{int(text)}"
-    match = _SYMBOL.match(text)
-    if not match:
-        raise FetchError(f"{text!r} is not a meeting record symbol (S/PV.8700) or number (8700)")
-    number, resumption = match.groups()
-    return f"S/PV.{int(number)}" + (f" (Resumption {int(resumption)})" if resumption else "")
+    from councilbase.errors import QueryError
+    from councilbase.symbols import normalise_meeting
+
+    try:
+        return normalise_meeting(text)
+    except QueryError:
+        raise FetchError(
+            f"{text!r} is not a meeting record symbol (S/PV.8700) or number (8700)"
+        ) from None
+
+
+def check_base_url(url: str) -> str:
+    """Refuse a base URL that is not http(s)://host/...: the fetcher asks nothing else."""
+    parsed = urllib.parse.urlsplit(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise FetchError(
+            f"cannot use the base URL {url!r}: give an http:// or https:// address with a host"
+        )
+    return url.strip()
 
 
 def expand_symbols(items: Iterable[str]) -> list[str]:
@@ -64,7 +72,9 @@ def expand_symbols(items: Iterable[str]) -> list[str]:
         for part in re.split(r"[,\s]+(?![^()]*\))", joined):
             if not part:
                 continue
-            span = re.fullmatch(r"(?:S/PV\.)?(\d+)\s*(?:-|\.\.|–)\s*(?:S/PV\.)?(\d+)", part, re.I)
+            span = re.fullmatch(
+                r"(?:S/PV\.)?([0-9]{1,6})\s*(?:-|\.\.|–)\s*(?:S/PV\.)?([0-9]{1,6})", part, re.I
+            )
             if span:
                 first, last = int(span.group(1)), int(span.group(2))
                 if last < first:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from councilbase import reference
 from councilbase.analysis import PERIOD_DATE
-from councilbase.store.search import Rows, _date_bound
+from councilbase.dates import parse_bound
+from councilbase.store.search import Rows
 
 CAST = ("in_favour", "against", "abstaining")
 
@@ -145,10 +146,10 @@ def _period(date_from: str | None, date_to: str | None) -> tuple[str, list[objec
     args: list[object] = []
     if date_from:
         where += f" AND {PERIOD_DATE} >= ?"
-        args.append(_date_bound(date_from, end=False))
+        args.append(parse_bound(date_from, end=False))
     if date_to:
         where += f" AND {PERIOD_DATE} <= ?"
-        args.append(_date_bound(date_to, end=True))
+        args.append(parse_bound(date_to, end=True))
     return where, args
 
 
@@ -226,3 +227,13 @@ def with_majority(
     return Rows(
         WithMajority(p, n, k, round(k / n, 4) if n else 0.0) for p, (n, k) in sorted(totals.items())
     )
+
+
+def period_label(date_from: str | None, date_to: str | None) -> str:
+    """The period of an agreement figure in words, for its title: ``, 2020-01 to 2020-03``
+    or ``, all votes held``."""
+    if not date_from and not date_to:
+        return ", all votes held"
+    if date_from and date_to and date_from == date_to:
+        return f", {date_from}"
+    return f", {date_from or 'the first vote'} to {date_to or 'the last'}"

@@ -109,6 +109,10 @@ def fit_wordfish(
     return Fit(theta, alpha, beta, psi, done)
 
 
+MAX_BOOTSTRAP = 1000
+"""The most bootstrap draws a request may ask for (each is a whole Wordfish fit)."""
+
+
 def scale(
     conn: sqlite3.Connection,
     topic: str | None = None,
@@ -122,6 +126,10 @@ def scale(
     seed: int = 1,
 ) -> Rows[Position]:
     """Positions of states (per period) from their speeches on a topic."""
+    if by not in ("year", "all"):
+        raise q.QueryError(f"cannot place states by {by!r}: year, or all for one position each")
+    if not 0 <= bootstrap <= MAX_BOOTSTRAP:
+        raise q.QueryError(f"bootstrap draws must be 0 to {MAX_BOOTSTRAP}, not {bootstrap}")
     base = filters or Filters()
     base = Filters(**{**base.__dict__, "topic": topic or base.topic})
     where, args = q.filter_sql(base)

@@ -28,9 +28,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from councilbase.dates import parse_bound
 from councilbase.store import search as q
 from councilbase.store.records import text_sha
-from councilbase.store.search import Filters, Rows, _date_bound
+from councilbase.store.search import Filters, Rows
 
 CHUNK_WORDS = 150
 
@@ -233,7 +234,8 @@ def embed_speeches(
     progress: Callable[[int, int], None] | None = None,
 ) -> EmbedSummary:
     """Embed every speech (under the filters) whose text this model has not embedded yet;
-    ``progress(done, total)`` is called after each batch of chunks."""
+    ``progress(done, total)`` is called once before the first batch (``done`` 0) and
+    after each batch of chunks."""
     started = time.perf_counter()
     where, args = q.filter_sql(filters)
     rows = conn.execute(
@@ -263,6 +265,8 @@ def embed_speeches(
         for digest, text in todo.items()
         for number, piece in enumerate(chunks(text))
     ]
+    if progress:
+        progress(0, len(pending))  # what there is to do, before any of it is done
     for start in range(0, len(pending), batch):
         part = pending[start : start + batch]
         vectors = model.embed([piece for _, _, piece in part])
@@ -313,8 +317,7 @@ class SemanticIndex:
         roles: list[str] = []
         dates: list[str] = []
         years: list[int] = []
-        meetings: list[int] = []
-        for rowid, key, seq, date, line, state, digest, role, year, meeting in speeches:
+        for rowid, key, seq, date, line, state, digest, role, year, _meeting in speeches:
             vectors = stored.get(digest)
             if not vectors:
                 continue
@@ -322,7 +325,6 @@ class SemanticIndex:
             roles.append(role or "")
             dates.append(date or "")
             years.append(year if year is not None else -1)
-            meetings.append(meeting)
             self.rowids.append(rowid)
             self.same_text.setdefault(digest, []).append(len(self.rows))
             self.rows.append((q.speech_id(key, seq), date, line, state))
@@ -346,10 +348,6 @@ class SemanticIndex:
         self._roles = np.asarray(
             [self._role_ids.setdefault(v, len(self._role_ids)) for v in roles], dtype=np.int32
         )
-        self._meetings = np.asarray(meetings, dtype=np.int64)
-        self._agenda: dict[int, str] = {}
-        for meeting_id, title in conn.execute("SELECT meeting_id, title FROM agenda_items"):
-            self._agenda[meeting_id] = self._agenda.get(meeting_id, "") + "\n" + title.lower()
         self._dates = np.asarray(dates, dtype="U10")
         self._years = np.asarray(years, dtype=np.int64)
         self._position = {row[0]: i for i, row in enumerate(self.rows)}
@@ -370,12 +368,12 @@ class SemanticIndex:
         return vector
 
     def mask(self, conn: sqlite3.Connection, filters: Filters | None) -> np.ndarray | None:
-        """Which indexed speeches pass the filters (None: all of them). State, role, topic,
-        dates and year are read from the index; the others (person, meeting, mentions,
+        """Which indexed speeches pass the filters (None: all of them). State, role, dates
+        and year are read from the index; the others (person, topic, meeting, mentions,
         cites, organisation) by one SQL query."""
         if filters is None:
             return None
-        fast = {"state", "role", "date_from", "date_to", "year", "topic"}
+        fast = {"state", "role", "date_from", "date_to", "year"}
         rest = Filters(**{k: (None if k in fast else v) for k, v in vars(filters).items()})
         where, args = q.filter_sql(rest)
         q.filter_sql(filters)  # the same checks, the same messages, for every filter
@@ -389,17 +387,13 @@ class SemanticIndex:
             code = q.resolve_state_filter(filters.state)
             narrow(self._states == self._state_ids.get(code, -1))
         if filters.role:
-            narrow(self._roles == self._role_ids.get(filters.role, -1))
-        if filters.topic:
-            # as SQL's LIKE '%topic%' on the agenda titles (case-insensitive)
-            wanted = filters.topic.strip().lower()
-            chosen = [m for m, titles in self._agenda.items() if wanted in titles]
-            narrow(np.isin(self._meetings, np.asarray(chosen, dtype=np.int64)))
+            role = q.resolve_role_filter(filters.role)
+            narrow(self._roles == self._role_ids.get(role, -1))
         if filters.date_from:
-            bound = _date_bound(filters.date_from, end=False)
+            bound = parse_bound(filters.date_from, end=False)
             narrow((self._dates != "") & (self._dates >= bound))
         if filters.date_to:
-            bound = _date_bound(filters.date_to, end=True)
+            bound = parse_bound(filters.date_to, end=True)
             narrow((self._dates != "") & (self._dates <= bound))
         if filters.year is not None:
             narrow(self._years == int(filters.year))

@@ -60,6 +60,11 @@ def term_pattern(term: str) -> re.Pattern[str]:
     words = term.strip().strip('"').split()
     if not words:
         raise q.QueryError("give a word or a phrase")
+    if not all(re.fullmatch(r"[\w'’.-]+\*?", w) and re.search(r"\w", w) for w in words):
+        raise q.QueryError(
+            f"cannot read the search {term!r}: a trend counts a word, a phrase or a prefix*"
+            ' (cross-border, "humanitarian access", humanitar*), without operators'
+        )
     parts = [
         r"[-\u2010\s]?".join(re.escape(piece) for piece in w.rstrip("*").split("-"))
         + (r"\w*" if w.endswith("*") else "")
@@ -134,6 +139,8 @@ def distinctive(
 ) -> Rows[DistinctiveWord]:
     """The words most distinctive of a state's speeches (on a topic) against everyone
     else's speeches (on the same topic)."""
+    if not 1 <= top <= 1000:
+        raise q.QueryError(f"the number of words must be 1 to 1000, not {top}")
     code = q.resolve_state_filter(state)
     base = filters or Filters()
     base = Filters(**{**base.__dict__, "topic": topic or base.topic, "state": None})

@@ -12,6 +12,7 @@ are valid against the OASIS schema (``akomantoso30.xsd``), which the tests check
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 from councilbase import __version__
@@ -192,6 +193,9 @@ def record_akn(record: Record, key: str) -> ET.Element:
     return root
 
 
-def write_akn(record: Record, key: str, folder: Path) -> Path:
-    """Write one meeting's Akoma Ntoso file; its path."""
-    return write_xml(record_akn(record, key), AKN, folder / f"{file_stem(key)}.akn.xml")
+def write_akn(
+    record: Record, key: str, folder: Path, staged: Callable[[Path], Path] | None = None
+) -> Path:
+    """Write one meeting's Akoma Ntoso file (through ``staged``, see
+    :func:`councilbase.export.records.write_xml`); its path."""
+    return write_xml(record_akn(record, key), AKN, folder / f"{file_stem(key)}.akn.xml", staged)

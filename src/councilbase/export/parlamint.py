@@ -13,6 +13,7 @@ speaker types: ``#chair`` for the President, ``#regular`` for members of the Cou
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 from councilbase import __version__, reference
@@ -168,6 +169,11 @@ def record_tei(record: Record, key: str) -> ET.Element:
     return tei
 
 
-def write_parlamint(record: Record, key: str, folder: Path) -> Path:
-    """Write one meeting's ParlaMint TEI file; its path."""
-    return write_xml(record_tei(record, key), TEI, folder / f"{document_id(record, key)}.xml")
+def write_parlamint(
+    record: Record, key: str, folder: Path, staged: Callable[[Path], Path] | None = None
+) -> Path:
+    """Write one meeting's ParlaMint TEI file (through ``staged``, see
+    :func:`councilbase.export.records.write_xml`); its path."""
+    return write_xml(
+        record_tei(record, key), TEI, folder / f"{document_id(record, key)}.xml", staged
+    )

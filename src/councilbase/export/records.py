@@ -5,11 +5,26 @@ from __future__ import annotations
 import json
 import sqlite3
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from councilbase.model import record_to_json
-from councilbase.store.records import load_record, meeting_keys
+from councilbase.store.records import index_fill, load_record, meeting_keys
+
+
+def record_document(conn: sqlite3.Connection, key: str) -> dict[str, Any] | None:
+    """A stored record's ``councilbase.record/1`` document, with ``index``: the date and
+    agenda the UN library's index gives a record that lacks them (``ingest`` reads the
+    document back as the record, the ``index`` part aside)."""
+    record = load_record(conn, key)
+    if record is None:
+        return None
+    document = record_to_json(record)
+    fill = index_fill(conn, key)
+    if fill.date or fill.agenda:
+        document["index"] = {"date": fill.date, "agenda": fill.agenda}
+    return document
 
 
 def write_jsonl(conn: sqlite3.Connection, path: Path, keys: Iterable[str] | None = None) -> int:
@@ -18,10 +33,10 @@ def write_jsonl(conn: sqlite3.Connection, path: Path, keys: Iterable[str] | None
     written = 0
     with path.open("w", encoding="utf-8") as handle:
         for key in keys if keys is not None else meeting_keys(conn):
-            record = load_record(conn, key)
-            if record is None:
+            document = record_document(conn, key)
+            if document is None:
                 continue
-            handle.write(json.dumps(record_to_json(record), ensure_ascii=False) + "\n")
+            handle.write(json.dumps(document, ensure_ascii=False) + "\n")
             written += 1
     return written
 
@@ -32,11 +47,14 @@ def file_stem(key: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in stem)
 
 
-def write_xml(root: ET.Element, namespace: str, path: Path) -> Path:
-    """Write an XML document, indented, with ``namespace`` as its default namespace."""
+def write_xml(
+    root: ET.Element, namespace: str, path: Path, staged: Callable[[Path], Path] | None = None
+) -> Path:
+    """Write an XML document, indented, with ``namespace`` as its default namespace (to
+    ``staged(path)`` when given: a temporary name renamed into place later)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tree = ET.ElementTree(root)
     ET.indent(tree)
     ET.register_namespace("", namespace)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+    tree.write(staged(path) if staged else path, encoding="utf-8", xml_declaration=True)
     return path

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+PathMaker = Callable[[Path], Path]
+"""Where to write a file that will end up at the path given (a temporary name beside it)."""
+
+
+def _same(path: Path) -> Path:
+    return path
+
 
 BATCH = 5000
 
@@ -30,22 +38,30 @@ def columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
     return [(r[1], (r[2] or "").upper()) for r in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def _batches(conn: sqlite3.Connection, table: str) -> Iterator[list[tuple[Any, ...]]]:
-    cursor = conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+def _batches(
+    conn: sqlite3.Connection, table: str, where: str | None = None
+) -> Iterator[list[tuple[Any, ...]]]:
+    condition = f" WHERE {where}" if where else ""
+    cursor = conn.execute(f"SELECT * FROM {table}{condition} ORDER BY rowid")
     while batch := cursor.fetchmany(BATCH):
         yield [tuple(row) for row in batch]
 
 
-def write_csv(conn: sqlite3.Connection, folder: Path) -> list[Path]:
-    """One CSV file per table (UTF-8, header row); JSON columns stay JSON text."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_csv(
+    conn: sqlite3.Connection,
+    folder: Path,
+    staged: PathMaker = _same,
+    where: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """One CSV file per table (UTF-8, header row); JSON columns stay JSON text. ``where``
+    narrows a table's rows (SQL on its columns); ``staged`` says where to write a file."""
     written = []
     for table in tables(conn):
         path = folder / f"{table}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with staged(path).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([name for name, _ in columns(conn, table)])
-            for batch in _batches(conn, table):
+            for batch in _batches(conn, table, (where or {}).get(table)):
                 writer.writerows(batch)
         written.append(path)
     return written
@@ -63,20 +79,25 @@ def _arrow_type(declared: str) -> Any:
     return pa.string()
 
 
-def write_parquet(conn: sqlite3.Connection, folder: Path) -> list[Path]:
-    """One Parquet file per table, with column types from the schema (zstd-compressed)."""
+def write_parquet(
+    conn: sqlite3.Connection,
+    folder: Path,
+    staged: PathMaker = _same,
+    where: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """One Parquet file per table, with column types from the schema (zstd-compressed);
+    ``where`` and ``staged`` as for :func:`write_csv`."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for table in tables(conn):
         cols = columns(conn, table)
         schema = pa.schema([(name, _arrow_type(declared)) for name, declared in cols])
         path = folder / f"{table}.parquet"
-        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        with pq.ParquetWriter(staged(path), schema, compression="zstd") as writer:
             empty = True
-            for batch in _batches(conn, table):
+            for batch in _batches(conn, table, (where or {}).get(table)):
                 arrays = [
                     pa.array([row[i] for row in batch], type=schema.field(i).type)
                     for i in range(len(cols))

@@ -12,13 +12,16 @@ from councilbase import __version__
 from councilbase.errors import RecordError
 from councilbase.model import Procedure, Record, Source
 from councilbase.parse import speaker as sp
-from councilbase.parse.body import Para, parse_body
+from councilbase.parse.body import Para, parse_body, recognise_invitation
 from councilbase.parse.cover import parse_cover
 from councilbase.read.layout import Document, pdf_document
 from councilbase.read.pdf import read_pdf
 from councilbase.read.text import read_text_file, text_document
 
-PARSER_VERSION = f"councilbase {__version__}"
+PARSER_REVISION = 2
+"""Raised whenever the parsers read a record differently, so that ``ingest`` parses files
+it holds again (a source is unchanged only for the same bytes and the same version)."""
+PARSER_VERSION = f"councilbase {__version__} (parser {PARSER_REVISION})"
 
 
 def document_record(document: Document, sha256: str | None = None) -> Record:
@@ -60,17 +63,28 @@ def document_record(document: Document, sha256: str | None = None) -> Record:
     return record
 
 
+def invitations(record: Record) -> list[str]:
+    """The passages inviting someone to the table: procedural lines ("At the invitation of
+    the President, ...") and the President's own paragraphs under rule 37 or 39 (kept in
+    the speech, where the record prints them, and read from there)."""
+    found = [
+        item.text
+        for item in record.items
+        if isinstance(item, Procedure) and item.type == "invitation"
+    ]
+    for speech in record.speeches:
+        if speech.title in ("The President", "The Acting President"):
+            found += [p for p in speech.text if recognise_invitation(p) is not None]
+    return found
+
+
 def assign_roles(record: Record) -> None:
     """Give every speech its role, and an affiliation where the record itself supplies one:
     the President's country, a member's country from the cover page, an invited briefer's
     function from the President's invitation.
     """
     members = [m.country for m in record.members]
-    invitees = sp.invitees(
-        item.text
-        for item in record.items
-        if isinstance(item, Procedure) and item.type == "invitation"
-    )
+    invitees = sp.invitees(invitations(record))
     by_person = {
         m.representative.split()[-1]: m.country for m in record.members if m.representative
     }

@@ -123,7 +123,6 @@ class _BodyParser:
     def __init__(self, agenda_titles: list[str], agenda_texts: list[str]) -> None:
         self.items: list[Item] = []
         self.speech: Speech | None = None
-        self.pending: list[Procedure] = []
         self.vote: VotePassage | None = None
         self.vote_list: str | None = None
         self.vote_texts: list[str] = []
@@ -131,9 +130,6 @@ class _BodyParser:
         self.agenda_text = [_normal(t) for t in agenda_texts]
 
     def close_speech(self) -> None:
-        if self.speech is not None:
-            self.items.extend(self.pending)
-        self.pending = []
         self.speech = None
 
     def close_vote(self) -> None:
@@ -221,7 +217,6 @@ class _BodyParser:
             if inline:
                 self.speech.language_changes.append(_change(self.speech, inline))
             self.items.append(self.speech)
-            self._invitation(first, pages)
             return
         if self.speech is None:
             self.items.append(Procedure(type="other", text=text, pages=pages))
@@ -237,18 +232,10 @@ class _BodyParser:
         if body:
             self.speech.text.append(body)
         self._add_pages(pages)
-        self._invitation(body, pages)
 
     def _add_pages(self, pages: list[int]) -> None:
         assert self.speech is not None
         self.speech.pages = sorted(set(self.speech.pages) | set(pages))
-
-    def _invitation(self, text: str, pages: list[int]) -> None:
-        if self.speech is None or self.speech.title != "The President":
-            return
-        rule = recognise_invitation(text)
-        if rule is not None:
-            self.pending.append(Procedure(type="invitation", text=text, rule=rule, pages=pages))
 
     def _add_to_list(self, text: str, pages: list[int]) -> None:
         assert self.vote is not None and self.vote_list is not None

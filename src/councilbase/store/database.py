@@ -28,22 +28,9 @@ def default_path() -> Path:
     return Path(os.environ.get("COUNCILBASE_DB") or DEFAULT_DB)
 
 
-def _filters(
-    state: str | None = None,
-    person: str | None = None,
-    role: str | None = None,
-    meeting: str | None = None,
-    topic: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    mentions: str | None = None,
-    cites: str | None = None,
-    organisation: str | None = None,
-    year: int | None = None,
-) -> q.Filters:
-    return q.Filters(
-        state, person, role, meeting, topic, date_from, date_to, mentions, cites, organisation, year
-    )
+def _filters(**filters: Any) -> q.Filters:
+    """The filters named as keywords (``state="RUS"``); an unknown name is a TypeError."""
+    return q.Filters(**filters)
 
 
 class Database:

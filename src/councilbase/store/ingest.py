@@ -29,6 +29,7 @@ from councilbase.errors import RecordError
 from councilbase.model import Record
 from councilbase.parse import PARSER_VERSION
 from councilbase.pipeline import Parsed, Unit, parse_unit, plan, read_jsonl
+from councilbase.store.outcomes import apply_index
 from councilbase.store.people import build_people
 from councilbase.store.records import FORMAT_PRIORITY, meeting_key, save_record
 from councilbase.store.schema import now
@@ -140,7 +141,7 @@ def store(conn: sqlite3.Connection, unit: Unit, record: Record, sha: str, size: 
                 "UPDATE sources SET status = 'superseded', note = ? WHERE id = ?",
                 (f"{key} is held from {unit.path} ({fmt})", held["source_id"]),
             )
-        save_record(conn, record, int(source_id or 0))
+        apply_index(conn, [save_record(conn, record, int(source_id or 0))])
     status = "added" if held is None else "replaced"
     return Outcome(unit.label, status, key)
 

@@ -10,11 +10,14 @@ with both sides.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from councilbase.dates import date_tokens
 from councilbase.errors import RecordError
 from councilbase.parse.outcomes import OutcomeRow, Veto, parse_table, parse_vetoes
 
@@ -30,6 +33,8 @@ class ImportSummary:
     skipped: dict[str, list[str]] = field(default_factory=dict)
     vetoes: int = 0
     errors: list[RecordError] = field(default_factory=list)
+    dated: int = 0
+    """Meetings whose date or agenda the index now gives (their records lack them)."""
 
     @property
     def total(self) -> int:
@@ -42,17 +47,22 @@ def _dumps(value: object) -> str:
 
 
 def import_outcomes(conn: sqlite3.Connection, folder: Path) -> ImportSummary:
-    """Import every ``scact*_table_en.html`` (and the veto list) in a folder, replacing the
-    index held before; a file that cannot be read is reported and the rest imported."""
+    """Import every ``scact*_table_en.html`` (and the veto list) in a folder, in one
+    transaction. Each table read replaces the rows an earlier import took from the file of
+    the same name; a file that cannot be read is reported and what the database held from
+    it is kept, so a failed import never loses the index. Meetings without a date or an
+    agenda of their own then take the index's (:func:`apply_index`)."""
     summary = ImportSummary()
-    files = sorted(folder.glob("scact*_table_en.html")) if folder.is_dir() else []
     if not folder.is_dir():
         summary.errors.append(RecordError(str(folder), "is not a folder of outcome tables"))
         return summary
+    files = sorted(p for p in folder.glob("scact*_table_en.html"))
     tables: list[tuple[Path, list[OutcomeRow]]] = []
-    vetoes: list[Veto] = []
+    vetoes: list[Veto] | None = None
     for path in files:
         try:
+            if not path.is_file():
+                raise RecordError(str(path), "is not a regular file")
             if path.name == VETO_FILE:
                 vetoes = parse_vetoes(path)
                 continue
@@ -68,73 +78,166 @@ def import_outcomes(conn: sqlite3.Connection, folder: Path) -> ImportSummary:
     if not files:
         summary.errors.append(RecordError(str(folder), "holds no scact*_table_en.html files"))
         return summary
+    if not tables and vetoes is None:
+        return summary  # nothing good was read: the index stays as it was
     with conn:
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("DELETE FROM outcomes")
-        conn.execute("DELETE FROM vetoes")
+        conn.executemany(
+            "DELETE FROM outcomes WHERE file = ?", [(path.name,) for path, _ in tables]
+        )
         for _, rows in tables:
             for row in rows:
-                outcome_id = conn.execute(
-                    "INSERT INTO outcomes (file, row, year, symbol, meeting_number, resumption,"
-                    " closed, date, press_release, topic, outcome, letter_procedure,"
-                    " letter_outcome, problems) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                _insert_row(conn, row)
+        if vetoes is not None:
+            conn.execute("DELETE FROM vetoes")
+            conn.executemany(
+                "INSERT INTO vetoes (row, date, draft, records, agenda, vetoed_by, problems)"
+                " VALUES (?,?,?,?,?,?,?)",
+                [
                     (
-                        row.file,
-                        row.row,
-                        row.year,
-                        row.symbol,
-                        row.meeting_number,
-                        row.resumption,
-                        int(row.closed),
-                        row.date,
-                        row.press_release,
-                        row.topic,
-                        row.outcome,
-                        row.letter_procedure,
-                        row.letter_outcome,
-                        _dumps(row.problems),
-                    ),
-                ).lastrowid
-                conn.executemany(
-                    "INSERT INTO outcome_actions (outcome_id, position, kind, document, in_favour,"
-                    " against, abstaining, unanimous, without_vote, vetoed_by, text, note)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        (
-                            outcome_id,
-                            i,
-                            a.kind,
-                            a.document,
-                            a.tally.in_favour if a.tally else None,
-                            a.tally.against if a.tally else None,
-                            a.tally.abstaining if a.tally else None,
-                            int(a.unanimous),
-                            int(a.without_vote),
-                            _dumps(a.vetoed_by),
-                            a.text,
-                            a.note,
-                        )
-                        for i, a in enumerate(row.actions)
-                    ],
-                )
-        conn.executemany(
-            "INSERT INTO vetoes (row, date, draft, records, agenda, vetoed_by, problems)"
-            " VALUES (?,?,?,?,?,?,?)",
-            [
-                (
-                    v.row,
-                    v.date,
-                    v.draft,
-                    _dumps(v.records),
-                    v.agenda,
-                    _dumps(v.vetoed_by),
-                    _dumps(v.problems),
-                )
-                for v in vetoes
-            ],
-        )
-    summary.vetoes = len(vetoes)
+                        v.row,
+                        v.date,
+                        v.draft,
+                        _dumps(v.records),
+                        v.agenda,
+                        _dumps(v.vetoed_by),
+                        _dumps(v.problems),
+                    )
+                    for v in vetoes
+                ],
+            )
+        summary.dated = apply_index(conn)
+    summary.vetoes = len(vetoes or [])
     return summary
+
+
+def _insert_row(conn: sqlite3.Connection, row: OutcomeRow) -> None:
+    outcome_id = conn.execute(
+        "INSERT INTO outcomes (file, row, year, symbol, meeting_number, resumption,"
+        " closed, date, press_release, topic, outcome, letter_procedure,"
+        " letter_outcome, problems) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            row.file,
+            row.row,
+            row.year,
+            row.symbol,
+            row.meeting_number,
+            row.resumption,
+            int(row.closed),
+            row.date,
+            row.press_release,
+            row.topic,
+            row.outcome,
+            row.letter_procedure,
+            row.letter_outcome,
+            _dumps(row.problems),
+        ),
+    ).lastrowid
+    conn.executemany(
+        "INSERT INTO outcome_actions (outcome_id, position, kind, document, in_favour,"
+        " against, abstaining, unanimous, without_vote, vetoed_by, text, note)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                outcome_id,
+                i,
+                a.kind,
+                a.document,
+                a.tally.in_favour if a.tally else None,
+                a.tally.against if a.tally else None,
+                a.tally.abstaining if a.tally else None,
+                int(a.unanimous),
+                int(a.without_vote),
+                _dumps(a.vetoed_by),
+                a.text,
+                a.note,
+            )
+            for i, a in enumerate(row.actions)
+        ],
+    )
+
+
+_DATE_TOKENS = re.compile(r" ?\b(?:y[0-9]{4}|ym[0-9]{6}|d[0-9]{8})\b")
+
+
+def apply_index(conn: sqlite3.Connection, meeting_ids: Iterable[int] | None = None) -> int:
+    """Give meetings whose record has no date or no agenda (a speech-level corpus has no
+    cover page) the date and topics the UN library's index gives them, marked as coming
+    from the index (``meetings.date_source``, ``agenda_items.source``), and index their
+    speeches under them, so that every date and topic filter sees them. What an earlier
+    index gave is replaced; a record's own date and agenda are never touched. Runs inside
+    the caller's transaction; the number of meetings changed."""
+    if meeting_ids is None:
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM meetings WHERE date_source IS NOT 'record' OR NOT EXISTS"
+                " (SELECT 1 FROM agenda_items a WHERE a.meeting_id = meetings.id"
+                " AND a.source = 'record')"
+            )
+        ]
+    else:
+        ids = list(meeting_ids)
+    changed = 0
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for meeting in conn.execute(
+            "SELECT id, key, meeting_number, resumption, date, date_source FROM meetings"
+            f" WHERE id IN ({marks})",
+            chunk,
+        ).fetchall():
+            changed += _apply_to_meeting(conn, meeting)
+    return changed
+
+
+def _apply_to_meeting(conn: sqlite3.Connection, meeting: sqlite3.Row) -> int:
+    mid = meeting["id"]
+    agenda = conn.execute(
+        "SELECT title, source FROM agenda_items WHERE meeting_id = ? ORDER BY number", (mid,)
+    ).fetchall()
+    own_agenda = [r["title"] for r in agenda if r["source"] == "record"]
+    old_index_agenda = [r["title"] for r in agenda if r["source"] == "index"]
+    index_rows: list[sqlite3.Row] = []
+    if meeting["meeting_number"] is not None and str(meeting["key"]).startswith("S/PV."):
+        index_rows = conn.execute(
+            "SELECT date, topic FROM outcomes WHERE meeting_number = ?"
+            " AND coalesce(resumption, 0) = ? ORDER BY year, file, row",
+            (meeting["meeting_number"], meeting["resumption"] or 0),
+        ).fetchall()
+    date: str | None
+    date_source: str | None
+    if meeting["date_source"] == "record":
+        date, date_source = meeting["date"], "record"
+    else:
+        date = next((r["date"] for r in index_rows if r["date"]), None)
+        date_source = "index" if date else None
+    index_agenda: list[str] = []
+    if not own_agenda:
+        for row in index_rows:
+            topic = " ".join(str(row["topic"] or "").split())
+            if topic and topic not in index_agenda:
+                index_agenda.append(topic)
+    if date == meeting["date"] and index_agenda == old_index_agenda:
+        return 0
+    conn.execute(
+        "UPDATE meetings SET date = ?, date_source = ? WHERE id = ?", (date, date_source, mid)
+    )
+    conn.execute("DELETE FROM agenda_items WHERE meeting_id = ? AND source = 'index'", (mid,))
+    conn.executemany(
+        "INSERT INTO agenda_items (meeting_id, number, title, source) VALUES (?, ?, ?, 'index')",
+        [(mid, len(own_agenda) + n, title) for n, title in enumerate(index_agenda, start=1)],
+    )
+    topic = " | ".join([*own_agenda, *index_agenda])
+    tokens = "".join(f" {t}" for t in date_tokens(date))
+    for speech_id, facets in conn.execute(
+        "SELECT id, facets FROM speeches WHERE meeting_id = ?", (mid,)
+    ).fetchall():
+        conn.execute(
+            "UPDATE speeches SET topic = ?, facets = ? WHERE id = ?",
+            (topic, (_DATE_TOKENS.sub("", facets) + tokens).strip(), speech_id),
+        )
+    return 1
 
 
 @dataclass

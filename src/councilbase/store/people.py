@@ -202,3 +202,22 @@ def unsure_merges(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
             " ORDER BY p.key"
         )
     ]
+
+
+def nearest_people(conn: sqlite3.Connection, name: str) -> list[str]:
+    """The names of people closest to one that matches nobody (``Nebenzya`` ->
+    ``Nebenzia``)."""
+    from councilbase.suggest import nearest
+
+    forms = [r[0] for r in conn.execute("SELECT DISTINCT name FROM person_names")]
+    surnames = {f.split()[-1] for f in forms if f.split()}
+    return nearest(name, [*surnames, *forms])
+
+
+def list_people(conn: sqlite3.Connection, limit: int) -> tuple[int, list[sqlite3.Row]]:
+    """How many people there are, and the ``limit`` with most speeches."""
+    total = int(conn.execute("SELECT count(*) FROM people").fetchone()[0])
+    rows = conn.execute(
+        "SELECT name, key, speeches FROM people ORDER BY speeches DESC, key LIMIT ?", (limit,)
+    ).fetchall()
+    return total, rows

@@ -11,10 +11,11 @@ import hashlib
 import json
 import re
 import sqlite3
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from councilbase import reference
+from councilbase.dates import date_tokens
 from councilbase.model import (
     AgendaItem,
     Heading,
@@ -85,9 +86,7 @@ def facets(record: Record, state: str | None, role: str) -> str:
         tokens.append(f"state{state}")
     if record.year:
         tokens.append(f"yr{record.year}")  # the year even where the date is unknown
-    if record.date and len(record.date) == 10:
-        y, m, d = record.date.split("-")
-        tokens += [f"y{y}", f"ym{y}{m}", f"d{y}{m}{d}"]
+    tokens += date_tokens(record.date)
     if record.meeting_number is not None:
         tokens.append(f"mtg{record.meeting_number}")
         resumption = f"r{record.resumption}" if record.resumption else ""
@@ -113,9 +112,9 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
     president = record.president
     cur = conn.execute(
         "INSERT INTO meetings (key, symbol, meeting_number, resumption, session, session_number,"
-        " year, date, time, place, president_name, president_country, president_state,"
-        " source_id, source_path, source_format, source_sha256, source_pages, source_files,"
-        " parser_version, warnings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " year, date, date_source, time, place, president_name, president_country,"
+        " president_state, source_id, source_path, source_format, source_sha256, source_pages,"
+        " source_files, parser_version, warnings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             key,
             record.symbol,
@@ -125,6 +124,7 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
             record.session_number,
             record.year,
             record.date,
+            "record" if record.date else None,
             record.time,
             record.place,
             president.name if president else None,
@@ -351,12 +351,16 @@ def meeting_id(conn: sqlite3.Connection, key: str) -> int | None:
     return int(row[0]) if row else None
 
 
-def load_record(conn: sqlite3.Connection, key: str) -> Record | None:
-    """The record stored under a key, rebuilt exactly as it was saved; None if absent."""
+def load_record(conn: sqlite3.Connection, key: str, *, with_index: bool = False) -> Record | None:
+    """The record stored under a key, rebuilt exactly as it was saved; None if absent.
+
+    With ``with_index``, a record without a date or agenda of its own has the ones the UN
+    library's index gives (what exports that need a date, such as Akoma Ntoso, write)."""
     row = conn.execute("SELECT * FROM meetings WHERE key = ?", (key.strip(),)).fetchone()
     if row is None:
         return None
     mid = row["id"]
+    own = "" if with_index else " AND source = 'record'"
     members = [
         Member(country=r["country"], representative=r["representative"], presiding=bool(r[2]))
         for r in conn.execute(
@@ -372,7 +376,7 @@ def load_record(conn: sqlite3.Connection, key: str) -> Record | None:
             documents=json.loads(r["documents"]),
         )
         for r in conn.execute(
-            "SELECT * FROM agenda_items WHERE meeting_id = ? ORDER BY number", (mid,)
+            f"SELECT * FROM agenda_items WHERE meeting_id = ?{own} ORDER BY number", (mid,)
         )
     ]
     speeches = {
@@ -402,7 +406,7 @@ def load_record(conn: sqlite3.Connection, key: str) -> Record | None:
         session=row["session"],
         session_number=row["session_number"],
         year=row["year"],
-        date=row["date"],
+        date=row["date"] if with_index or row["date_source"] == "record" else None,
         time=row["time"],
         place=row["place"],
         president=president,
@@ -441,3 +445,31 @@ def meeting_keys(conn: sqlite3.Connection) -> list[str]:
 def text_sha(text: str) -> str:
     """The SHA-256 of a speech's text: the key its embeddings are stored under."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class IndexFill:
+    """What the UN library's index gives a meeting whose record lacks it: the date and
+    the agenda topics (empty when the record has its own)."""
+
+    date: str | None = None
+    agenda: list[str] = field(default_factory=list)
+
+
+def index_fill(conn: sqlite3.Connection, key: str) -> IndexFill:
+    """The date and agenda a meeting takes from the index (see
+    :func:`councilbase.store.outcomes.apply_index`)."""
+    row = conn.execute(
+        "SELECT id, date, date_source FROM meetings WHERE key = ?", (key.strip(),)
+    ).fetchone()
+    if row is None:
+        return IndexFill()
+    agenda = [
+        r[0]
+        for r in conn.execute(
+            "SELECT title FROM agenda_items WHERE meeting_id = ? AND source = 'index'"
+            " ORDER BY number",
+            (row["id"],),
+        )
+    ]
+    return IndexFill(row["date"] if row["date_source"] == "index" else None, agenda)

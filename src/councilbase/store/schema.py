@@ -400,12 +400,30 @@ def _sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+M006_INDEX_DATES = """
+-- where a meeting's date and agenda come from: its record, or (for a record without them,
+-- such as a speech-level corpus) the UN library's index of meetings
+ALTER TABLE meetings ADD COLUMN date_source TEXT;   -- record | index | NULL (no date)
+ALTER TABLE agenda_items ADD COLUMN source TEXT NOT NULL DEFAULT 'record';  -- record | index
+UPDATE meetings SET date_source = 'record' WHERE date IS NOT NULL;
+CREATE INDEX outcomes_symbol ON outcomes (symbol);
+"""
+
+
+def _m006(conn: sqlite3.Connection) -> None:
+    from councilbase.store.outcomes import apply_index
+
+    _script(M006_INDEX_DATES)(conn)
+    apply_index(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "m001_records", _script(M001_RECORDS)),
     Migration(2, "m002_speeches_fts", _script(fts_sql("speeches_fts"))),
     Migration(3, "m003_votes_outcomes", _script(M003_VOTES)),
     Migration(4, "m004_entities_people", _script(M004_ENTITIES)),
     Migration(5, "m005_embeddings", _m005),
+    Migration(6, "m006_index_dates", _m006),
 )
 
 

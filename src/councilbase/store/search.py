@@ -15,12 +15,14 @@ from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 from councilbase import reference
+from councilbase.dates import check_range, parse_bound
+from councilbase.errors import NoMatch, QueryError
 from councilbase.model import ROLES
 from councilbase.store.records import token as index_token
+from councilbase.suggest import nearest
+from councilbase.symbols import parse_meeting
 
-
-class QueryError(ValueError):
-    """A search query or filter that cannot be run, with what to write instead."""
+__all__ = ["Filters", "NoMatch", "QueryError", "Rows"]
 
 
 @dataclass
@@ -186,27 +188,18 @@ def fts_query(query: str) -> str:
     return text
 
 
-def _date_bound(value: str, end: bool) -> str:
-    value = value.strip()
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
-    if not match:
-        raise QueryError(f"cannot read the date {value!r}: write YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = match.groups()
-    if day:
-        return value
-    if month:
-        return f"{year}-{month}-{'31' if end else '01'}"
-    return f"{year}-{'12-31' if end else '01-01'}"
-
-
 def resolve_state_filter(value: str) -> str:
-    """A state filter as a code; a name nobody knows is an error, never a wrong code."""
+    """A state filter as a code; a name nobody knows is an error naming the nearest
+    states, never a wrong code."""
     value = value.strip()
     if reference.state_by_code(value.upper()) is not None:
         return value.upper()
     code = reference.resolve_state(value)
     if code is None:
-        raise QueryError(f"unknown state {value!r}: give its code (RUS) or its name")
+        names = [n for s in reference.states() for n in (s.name, *s.aliases)]
+        raise NoMatch(
+            f"unknown state {value!r}: give its code (RUS) or its name", nearest(value, names)
+        )
     return code
 
 
@@ -227,7 +220,10 @@ def resolve_mention_filter(value: str) -> str:
             form.casefold() == value.casefold() or found.casefold() == value.casefold()
         ):
             return found
-    raise QueryError(f"unknown state, organisation or place {value!r}")
+    raise NoMatch(
+        f"unknown state, organisation or place {value!r}",
+        nearest(value, [f for f, (kind, _) in forms.items() if kind != "block"]),
+    )
 
 
 def resolve_organisation_filter(value: str) -> str:
@@ -239,7 +235,10 @@ def resolve_organisation_filter(value: str) -> str:
         names = (organisation.code, organisation.name, *organisation.aliases)
         if any(value.casefold() == n.casefold() for n in names):
             return organisation.code
-    raise QueryError(f"unknown organisation {value!r}: give its code (OCHA) or its name")
+    raise NoMatch(
+        f"unknown organisation {value!r}: give its code (OCHA) or its name",
+        nearest(value, [n for o in organisations() for n in (o.code, o.name, *o.aliases)]),
+    )
 
 
 def resolve_cites_filter(value: str) -> str:
@@ -255,8 +254,80 @@ def resolve_cites_filter(value: str) -> str:
     )
 
 
+def check_filters(filters: Filters | None) -> None:
+    """Refuse, before any work, a filter whose value cannot be used: an unknown state,
+    role, organisation or place, a date that is not in the calendar, a period that ends
+    before it begins, a meeting symbol or a document that cannot be read."""
+    if filters is None:
+        return
+    if filters.state:
+        resolve_state_filter(filters.state)
+    if filters.role:
+        resolve_role_filter(filters.role)
+    if filters.meeting:
+        parse_meeting(filters.meeting)
+    for value in (filters.date_from, filters.date_to):
+        if value:
+            parse_bound(value, end=False)
+    check_range(filters.date_from, filters.date_to)
+    if filters.mentions:
+        resolve_mention_filter(filters.mentions)
+    if filters.cites:
+        resolve_cites_filter(filters.cites)
+    if filters.organisation:
+        resolve_organisation_filter(filters.organisation)
+    if filters.person:
+        person_terms(filters.person)
+    if filters.topic:
+        topic_terms(filters.topic)
+    if filters.year is not None and not 1000 <= int(filters.year) <= 9999:
+        raise QueryError(f"cannot read the year {filters.year!r}: write four digits, 2020")
+
+
+def resolve_role_filter(value: str) -> str:
+    """A role filter, checked: president, member, invited_state, un_official, briefer,
+    unknown (a space or hyphen for the underscore is accepted)."""
+    role = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if role not in ROLES:
+        raise NoMatch(
+            f"unknown role {value!r}: one of {', '.join(ROLES)}", nearest(value, list(ROLES))
+        )
+    return role
+
+
+def person_terms(value: str) -> str:
+    """The person filter as a term on the index's speaker column: every word of the
+    name, each as a prefix (``Nebenzia`` matches ``Mr. Nebenzia`` and ``Nebenzia's``)."""
+    words = _words(value)
+    if not words:
+        raise QueryError(f"cannot read the person {value!r}: give a name")
+    return "speaker:(" + " AND ".join(f'"{w}"*' for w in words) + ")"
+
+
+def topic_terms(value: str) -> str:
+    """The topic filter as a phrase on the index's topic column (the meeting's agenda
+    titles, the record's own or, for records without a cover page, the index's)."""
+    words = _words(value)
+    if not words:
+        raise QueryError(f"cannot read the topic {value!r}: give words of it")
+    return 'topic:"' + " ".join(words) + '"'
+
+
+def meeting_condition(value: str) -> tuple[str, list[Any]]:
+    """SQL on ``m`` for a meeting filter: the meeting and, for a symbol without a
+    resumption, its resumptions too."""
+    symbol = parse_meeting(value)
+    canonical = str(symbol)
+    if symbol.resumption or symbol.corrigendum:
+        return "m.key = ?", [canonical]
+    return "(m.key = ? OR m.key LIKE ?)", [canonical, f"{canonical} (Resumption %"]
+
+
 def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
-    """SQL conditions on ``s`` (speeches) and ``m`` (meetings) for a set of filters."""
+    """SQL conditions on ``s`` (speeches) and ``m`` (meetings) for a set of filters.
+
+    They select exactly the speeches the index terms of :func:`facet_terms` select: the
+    person and topic filters are read from the full-text index in both."""
     if filters is None:
         return "", []
     where: list[str] = []
@@ -264,31 +335,27 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
     if filters.state:
         where.append("s.state = ?")
         args.append(resolve_state_filter(filters.state))
-    if filters.person:
-        where.append("s.speaker LIKE ?")
-        args.append(f"%{filters.person.strip()}%")
+    for terms in (
+        person_terms(filters.person) if filters.person else None,
+        topic_terms(filters.topic) if filters.topic else None,
+    ):
+        if terms:
+            where.append("s.id IN (SELECT rowid FROM speeches_fts WHERE speeches_fts MATCH ?)")
+            args.append(terms)
     if filters.role:
-        if filters.role not in ROLES:
-            raise QueryError(f"unknown role {filters.role!r}: one of {', '.join(ROLES)}")
         where.append("s.role = ?")
-        args.append(filters.role)
+        args.append(resolve_role_filter(filters.role))
     if filters.meeting:
-        meeting = filters.meeting.strip()
-        if meeting.isdigit():
-            meeting = f"S/PV.{meeting}"
-        where.append("(m.key = ? OR m.symbol = ? OR m.key LIKE ?)")
-        args += [meeting, meeting, f"{meeting} (Resumption %"]
-    if filters.topic:
-        where.append(
-            "EXISTS (SELECT 1 FROM agenda_items a WHERE a.meeting_id = m.id AND a.title LIKE ?)"
-        )
-        args.append(f"%{filters.topic.strip()}%")
+        condition, values = meeting_condition(filters.meeting)
+        where.append(condition)
+        args += values
+    check_range(filters.date_from, filters.date_to)
     if filters.date_from:
         where.append("m.date >= ?")
-        args.append(_date_bound(filters.date_from, end=False))
+        args.append(parse_bound(filters.date_from, end=False))
     if filters.date_to:
         where.append("m.date <= ?")
-        args.append(_date_bound(filters.date_to, end=True))
+        args.append(parse_bound(filters.date_to, end=True))
     if filters.year is not None:
         where.append("m.year = ?")
         args.append(int(filters.year))
@@ -302,6 +369,42 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
         where.append("s.organisation = ?")
         args.append(resolve_organisation_filter(filters.organisation))
     return "".join(f" AND {w}" for w in where), args
+
+
+def check_names(conn: sqlite3.Connection, filters: Filters | None) -> None:
+    """Refuse a person or topic that no speech in the database has, naming the nearest
+    ones: ``--person Nebenzya`` -> did you mean 'Nebenzia'?"""
+    if filters is None:
+        return
+    if filters.person:
+        terms = person_terms(filters.person)
+        if not _any_match(conn, terms):
+            names = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT name FROM speeches WHERE name IS NOT NULL"
+                    " UNION SELECT name FROM people"
+                )
+            ]
+            surnames = {n.split()[-1] for n in names if n.split()}
+            raise NoMatch(
+                f"no speaker is named {filters.person!r}",
+                nearest(filters.person, [*names, *surnames]),
+            )
+    if filters.topic and not _any_match(conn, topic_terms(filters.topic)):
+        titles = [r[0] for r in conn.execute("SELECT DISTINCT title FROM agenda_items")]
+        words = {w for t in titles for w in _words(t) if len(w) > 3}
+        raise NoMatch(
+            f"no agenda item has the words {filters.topic!r}",
+            nearest(filters.topic, [*titles, *words]),
+        )
+
+
+def _any_match(conn: sqlite3.Connection, terms: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM speeches_fts WHERE speeches_fts MATCH ? LIMIT 1", (terms,)
+    ).fetchone()
+    return row is not None
 
 
 _NOT_THE_QUERY = (
@@ -369,14 +472,10 @@ _SPEECH_FIELDS = (
 def _meeting_facet(value: str) -> str:
     """``8700`` / ``S/PV.8700`` -> ``mtg8700`` (with its resumptions);
     ``S/PV.8699 (Resumption 1)`` -> ``key8699r1``."""
-    value = value.strip()
-    match = re.fullmatch(
-        r"(?:S/PV\.)?(\d+)(?:\s*\(\s*Resumption\s*(\d+)\s*\))?", value, re.IGNORECASE
-    )
-    if not match:
-        raise QueryError(f"cannot read the meeting {value!r}: write S/PV.8700 or 8700")
-    number, resumption = match.groups()
-    return f"key{int(number)}r{int(resumption)}" if resumption else f"mtg{int(number)}"
+    symbol = parse_meeting(value)
+    if symbol.resumption:
+        return f"key{symbol.number}r{symbol.resumption}"
+    return f"mtg{symbol.number}"
 
 
 def _words(text: str) -> list[str]:
@@ -412,21 +511,13 @@ def facet_terms(conn: sqlite3.Connection, filters: Filters | None) -> list[str]:
     if filters.state:
         terms.append(f"facets:state{resolve_state_filter(filters.state)}")
     if filters.role:
-        if filters.role not in ROLES:
-            raise QueryError(f"unknown role {filters.role!r}: one of {', '.join(ROLES)}")
-        terms.append(f"facets:role{filters.role.replace('_', '')}")
+        terms.append(f"facets:role{resolve_role_filter(filters.role).replace('_', '')}")
     if filters.meeting:
         terms.append(f"facets:{_meeting_facet(filters.meeting)}")
     if filters.person:
-        words = _words(filters.person)
-        if not words:
-            raise QueryError(f"cannot read the person {filters.person!r}: give a name")
-        terms.append("speaker:(" + " AND ".join(f'"{w}"*' for w in words) + ")")
+        terms.append(person_terms(filters.person))
     if filters.topic:
-        words = _words(filters.topic)
-        if not words:
-            raise QueryError(f"cannot read the topic {filters.topic!r}: give words of it")
-        terms.append('topic:"' + " ".join(words) + '"')
+        terms.append(topic_terms(filters.topic))
     if filters.year is not None:
         terms.append(f"facets:yr{int(filters.year)}")
     if filters.mentions:
@@ -438,24 +529,17 @@ def facet_terms(conn: sqlite3.Connection, filters: Filters | None) -> list[str]:
             "facets:" + index_token("org", resolve_organisation_filter(filters.organisation))
         )
     if filters.date_from or filters.date_to:
+        check_range(filters.date_from, filters.date_to)
         low, high = conn.execute("SELECT min(date), max(date) FROM meetings").fetchone()
-        start = _date_bound(filters.date_from, end=False) if filters.date_from else low
-        end = _date_bound(filters.date_to, end=True) if filters.date_to else high
+        start = parse_bound(filters.date_from, end=False) if filters.date_from else low
+        end = parse_bound(filters.date_to, end=True) if filters.date_to else high
         if not (low and start and end):
             return [*terms, "facets:nodate"]
-        first = max(_parse_date(start), _parse_date(low))
-        last = min(_parse_date(end), _parse_date(high))
+        first = max(date.fromisoformat(start), date.fromisoformat(low))
+        last = min(date.fromisoformat(end), date.fromisoformat(high))
         days = date_terms(first, last) if first <= last else ["nodate"]
         terms.append("facets:(" + " OR ".join(days) + ")")
     return terms
-
-
-def _parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        year, month, _ = value.split("-")
-        return date(int(year), int(month), monthrange(int(year), int(month))[1])
 
 
 def match_expression(conn: sqlite3.Connection, query: str, filters: Filters | None) -> str:

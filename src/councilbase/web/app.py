@@ -10,6 +10,7 @@ is a 404; no route reads a file other than the database and the app's own static
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 from importlib import resources
@@ -23,21 +24,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from councilbase import __version__
-from councilbase.store import browse
+from councilbase import __version__, charts
 from councilbase.store import search as q
 from councilbase.store.database import Database
 from councilbase.store.schema import DatabaseError
-from councilbase.web import charts
-
-ROLE_LABELS = {
-    "president": "President",
-    "member": "Council member",
-    "invited_state": "invited State",
-    "un_official": "UN official",
-    "briefer": "briefer",
-    "unknown": "speaker",
-}
+from councilbase.symbols import undocs_url
+from councilbase.web import pages
+from councilbase.web.security import SecurityHeaders
 
 
 class Connections:
@@ -140,9 +133,10 @@ def create_app(db_path: str | Path) -> FastAPI:
         version=__version__,
         description="UN Security Council meeting records: meetings, speeches, votes, people.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=_static_dir()), name="static")
     templates = Jinja2Templates(directory=_templates_dir())
     templates.env.globals.update(
@@ -150,8 +144,10 @@ def create_app(db_path: str | Path) -> FastAPI:
         url_with=url_with,
         search_with=search_with,
         quote=quote,
-        role_label=lambda role: ROLE_LABELS.get(role, role),
-        state_name=browse.state_name,
+        role_label=pages.role_label,
+        roles=list(pages.ROLE_LABELS),
+        undocs_url=undocs_url,
+        state_name=pages.state_name,
         version=__version__,
     )
 
@@ -165,8 +161,8 @@ def create_app(db_path: str | Path) -> FastAPI:
             return JSONResponse({"error": message}, status_code=status)
         return page(request, "error.html", {"status": status, "message": message}, status)
 
-    @app.exception_handler(browse.NotFound)
-    async def not_found(request: Request, exc: browse.NotFound) -> Response:
+    @app.exception_handler(pages.NotFound)
+    async def not_found(request: Request, exc: pages.NotFound) -> Response:
         return error(request, 404, str(exc), request.url.path.startswith("/api/"))
 
     @app.exception_handler(q.QueryError)
@@ -186,19 +182,55 @@ def create_app(db_path: str | Path) -> FastAPI:
         meeting: str | None = None,
         mentions: str | None = None,
         cites: str | None = None,
+        organisation: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
     ) -> q.Filters:
         year = (year or "").strip() or None
-        if year is not None and not (year.isdigit() and len(year) == 4):
+        if year is not None and not re.fullmatch(r"[0-9]{4}", year, re.ASCII):
             raise q.QueryError(f"cannot read the year {year!r}: write four digits, 2020")
-        return q.Filters(
-            state=state or None,
-            person=person or None,
-            role=role or None,
-            meeting=meeting or None,
-            topic=topic or None,
-            mentions=mentions or None,
-            cites=cites or None,
+        chosen = q.Filters(
+            state=(state or "").strip() or None,
+            person=(person or "").strip() or None,
+            role=(role or "").strip() or None,
+            meeting=(meeting or "").strip() or None,
+            topic=(topic or "").strip() or None,
+            date_from=(date_from or "").strip() or None,
+            date_to=(date_to or "").strip() or None,
+            mentions=(mentions or "").strip() or None,
+            cites=(cites or "").strip() or None,
+            organisation=(organisation or "").strip() or None,
             year=int(year) if year else None,
+        )
+        q.check_filters(chosen)
+        return chosen
+
+    def search_filters(
+        state: str | None = Query(None, max_length=100),
+        person: str | None = Query(None, max_length=100),
+        role: str | None = Query(None, max_length=30),
+        topic: str | None = Query(None, max_length=200),
+        year: str | None = Query(None, max_length=10),
+        meeting: str | None = Query(None, max_length=60),
+        mentions: str | None = Query(None, max_length=100),
+        cites: str | None = Query(None, max_length=100),
+        organisation: str | None = Query(None, max_length=100),
+        date_from: str | None = Query(None, alias="from", max_length=10),
+        date_to: str | None = Query(None, alias="to", max_length=10),
+    ) -> q.Filters:
+        """The filters of search, as query parameters (the CLI's, one for one)."""
+        return filters(
+            state,
+            person,
+            role,
+            topic,
+            year,
+            meeting,
+            mentions,
+            cites,
+            organisation,
+            date_from,
+            date_to,
         )
 
     def page_number(value: int) -> int:
@@ -206,37 +238,42 @@ def create_app(db_path: str | Path) -> FastAPI:
             raise q.QueryError("page must be between 1 and 10000")
         return value
 
-    # --- home -----------------------------------------------------------------------------
+    # --- home and the API's own page -----------------------------------------------------
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        """Swagger UI, served from this app (vendored, Apache-2.0): nothing from outside."""
+        return templates.TemplateResponse(request, "docs.html", {})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home_page(request: Request) -> HTMLResponse:
-        return page(request, "home.html", connections.cached("home", browse.home))
+        return page(request, "home.html", connections.cached("home", pages.home))
 
     @app.get("/api/", summary="Counts and the latest meetings")
     def home_api() -> dict[str, Any]:
-        result: dict[str, Any] = connections.cached("home", browse.home)
+        result: dict[str, Any] = connections.cached("home", pages.home)
         return result
 
     # --- meetings -------------------------------------------------------------------------
 
     @app.get("/meetings", response_class=HTMLResponse, include_in_schema=False)
     def meetings_page(request: Request, page_: int = Query(1, alias="page")) -> HTMLResponse:
-        data = browse.meetings_list(connections.get(), q.Filters(), page_number(page_))
+        data = pages.meetings_list(connections.get(), q.Filters(), page_number(page_))
         return page(request, "meetings.html", data)
 
     @app.get("/api/meetings", summary="Meetings in order, a page at a time")
     def meetings_api(page_: int = Query(1, alias="page")) -> dict[str, Any]:
-        return browse.meetings_list(connections.get(), q.Filters(), page_number(page_))
+        return pages.meetings_list(connections.get(), q.Filters(), page_number(page_))
 
     @app.get("/meetings/{key:path}", response_class=HTMLResponse, include_in_schema=False)
     def meeting_page(request: Request, key: str) -> HTMLResponse:
-        data = browse.meeting(connections.get(), key)
+        data = pages.meeting(connections.get(), key)
         data["embedded"] = connections.cached("embedded", _has_embeddings)
         return page(request, "meeting.html", data)
 
     @app.get("/api/meetings/{key:path}", summary="A meeting: cover, agenda, items, votes")
     def meeting_api(key: str) -> dict[str, Any]:
-        return browse.meeting(connections.get(), key)
+        return pages.meeting(connections.get(), key)
 
     # --- search ---------------------------------------------------------------------------
 
@@ -244,13 +281,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     def search_page(
         request: Request,
         q_: str = Query("", alias="q", max_length=500),
-        state: str | None = None,
-        person: str | None = None,
-        role: str | None = None,
-        topic: str | None = None,
-        year: str | None = None,
-        mentions: str | None = None,
-        cites: str | None = None,
+        chosen: q.Filters = Depends(search_filters),
         page_: int = Query(1, alias="page"),
     ) -> HTMLResponse:
         if not q_.strip():
@@ -259,12 +290,7 @@ def create_app(db_path: str | Path) -> FastAPI:
                 "search.html",
                 {"query": "", "hits": [], "total": 0, "facets": {}, "filters": {}, "page": 1},
             )
-        data = browse.search_page(
-            connections.get(),
-            q_,
-            filters(state, person, role, topic, year, None, mentions, cites),
-            page_number(page_),
-        )
+        data = pages.search_page(connections.get(), q_, chosen, page_number(page_))
         template = "search_results.html" if request.headers.get("HX-Request") else "search.html"
         return page(request, template, data)
 
@@ -272,16 +298,9 @@ def create_app(db_path: str | Path) -> FastAPI:
     def facets_page(
         request: Request,
         q_: str = Query(..., alias="q", max_length=500),
-        state: str | None = None,
-        person: str | None = None,
-        role: str | None = None,
-        topic: str | None = None,
-        year: str | None = None,
-        mentions: str | None = None,
-        cites: str | None = None,
+        chosen: q.Filters = Depends(search_filters),
     ) -> HTMLResponse:
-        chosen = filters(state, person, role, topic, year, None, mentions, cites)
-        data = {"query": q_, "facets": browse.facets(connections.get(), q_, chosen), "filters": {}}
+        data = {"query": q_, "facets": pages.facets(connections.get(), q_, chosen), "filters": {}}
         template = "facets.html" if request.headers.get("HX-Request") else "facets_page.html"
         return page(request, template, data)
 
@@ -291,37 +310,19 @@ def create_app(db_path: str | Path) -> FastAPI:
     )
     def facets_api(
         q_: str = Query(..., alias="q", max_length=500),
-        state: str | None = None,
-        person: str | None = None,
-        role: str | None = None,
-        topic: str | None = None,
-        year: str | None = None,
-        mentions: str | None = None,
-        cites: str | None = None,
+        chosen: q.Filters = Depends(search_filters),
     ) -> dict[str, Any]:
-        chosen = filters(state, person, role, topic, year, None, mentions, cites)
-        return {"query": q_, "facets": browse.facets(connections.get(), q_, chosen)}
+        return {"query": q_, "facets": pages.facets(connections.get(), q_, chosen)}
 
     @app.get("/api/search", summary="Full-text search of the speeches, best first")
     def search_api(
         q_: str = Query(
             ..., alias="q", max_length=500, description='Words, "phrases", AND/OR/NOT, prefix*'
         ),
-        state: str | None = None,
-        person: str | None = None,
-        role: str | None = None,
-        topic: str | None = None,
-        year: str | None = None,
-        mentions: str | None = None,
-        cites: str | None = None,
+        chosen: q.Filters = Depends(search_filters),
         page_: int = Query(1, alias="page"),
     ) -> dict[str, Any]:
-        return browse.search_page(
-            connections.get(),
-            q_,
-            filters(state, person, role, topic, year, None, mentions, cites),
-            page_number(page_),
-        )
+        return pages.search_page(connections.get(), q_, chosen, page_number(page_))
 
     # --- people, states, resolutions, outcomes ------------------------------------------------
 
@@ -330,72 +331,68 @@ def create_app(db_path: str | Path) -> FastAPI:
         request: Request, key: str, page_: int = Query(1, alias="page")
     ) -> HTMLResponse:
         return page(
-            request, "person.html", browse.person(connections.get(), key, page_number(page_))
+            request, "person.html", pages.person(connections.get(), key, page_number(page_))
         )
 
     @app.get("/api/people/{key}", summary="A person: names seen, decisions, speeches")
     def person_api(key: str, page_: int = Query(1, alias="page")) -> dict[str, Any]:
-        return browse.person(connections.get(), key, page_number(page_))
+        return pages.person(connections.get(), key, page_number(page_))
 
     @app.get("/states/{code}", response_class=HTMLResponse, include_in_schema=False)
     def state_page(
         request: Request, code: str, page_: int = Query(1, alias="page")
     ) -> HTMLResponse:
-        return page(
-            request, "state.html", browse.state(connections.get(), code, page_number(page_))
-        )
+        return page(request, "state.html", pages.state(connections.get(), code, page_number(page_)))
 
     @app.get("/api/states/{code}", summary="A state: speeches, votes, agreement with each member")
     def state_api(code: str, page_: int = Query(1, alias="page")) -> dict[str, Any]:
-        return browse.state(connections.get(), code, page_number(page_))
+        return pages.state(connections.get(), code, page_number(page_))
 
     @app.get("/resolutions/{symbol:path}", response_class=HTMLResponse, include_in_schema=False)
     def resolution_page(request: Request, symbol: str) -> HTMLResponse:
-        return page(request, "resolution.html", browse.resolution(connections.get(), symbol))
+        return page(request, "resolution.html", pages.resolution(connections.get(), symbol))
 
     @app.get(
         "/api/resolutions/{symbol:path}",
         summary="A resolution: the vote that adopted it, citing speeches",
     )
     def resolution_api(symbol: str) -> dict[str, Any]:
-        return browse.resolution(connections.get(), symbol)
+        return pages.resolution(connections.get(), symbol)
 
     @app.get("/outcomes", response_class=HTMLResponse, include_in_schema=False)
     def outcomes_page(
         request: Request, year: int | None = Query(None, ge=1946, le=2100)
     ) -> HTMLResponse:
-        return page(request, "outcomes.html", browse.outcomes(connections.get(), year))
+        return page(request, "outcomes.html", pages.outcomes(connections.get(), year))
 
     @app.get("/api/outcomes", summary="The UN library's index of meetings and outcomes, by year")
     def outcomes_api(year: int | None = Query(None, ge=1946, le=2100)) -> dict[str, Any]:
-        return browse.outcomes(connections.get(), year)
+        return pages.outcomes(connections.get(), year)
 
     # --- charts ---------------------------------------------------------------------------
 
     @app.get("/charts/per-month.svg", summary="Matching speeches per month, as SVG")
     def per_month_chart(
         q_: str = Query(..., alias="q", max_length=500),
-        state: str | None = None,
-        role: str | None = None,
+        chosen: q.Filters = Depends(search_filters),
     ) -> Response:
-        rows = browse.per_month(connections.get(), q_, filters(state, None, role, None, None))
+        rows = pages.per_month(connections.get(), q_, chosen)
         svg = charts.bar_chart(rows, f"Speeches per month matching {q_}")
         return Response(svg, media_type="image/svg+xml")
 
     @app.get("/api/charts/per-month", summary="Matching speeches per month")
     def per_month_api(
         q_: str = Query(..., alias="q", max_length=500),
-        state: str | None = None,
-        role: str | None = None,
+        chosen: q.Filters = Depends(search_filters),
     ) -> dict[str, Any]:
-        rows = browse.per_month(connections.get(), q_, filters(state, None, role, None, None))
+        rows = pages.per_month(connections.get(), q_, chosen)
         return {"query": q_, "months": [{"month": m, "speeches": n} for m, n in rows]}
 
     @app.get(
         "/charts/agreement/{code}.svg", summary="A state's vote agreement with each member, as SVG"
     )
     def agreement_chart(code: str) -> Response:
-        data = browse.state(connections.get(), code, 1)
+        data = pages.state(connections.get(), code, 1)
         svg = charts.hbar_chart(
             [(f"{a['name']} ({a['votes']} votes)", a["share"]) for a in data["agreement"]],
             f"How often {data['name']} voted as each member did",
@@ -440,6 +437,7 @@ def create_app(db_path: str | Path) -> FastAPI:
             "meaning": meaning or "",
             "compare": compare or "",
             "pairs": pairs.to_dicts(),
+            "period": ag.period_label(date_from or None, date_to or None),
             "vetoes_records": ag.vetoes(conn, "records").to_dicts(),
             "vetoes_index": ag.vetoes(conn, "index").to_dicts(),
             "vetoes_by_state": [],
@@ -464,7 +462,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         if state:
             data["distinctive"] = trends.distinctive(conn, state, topic or None, 25).to_dicts()
         if scale_topic:
-            data["positions"] = positions(scale_topic).to_dicts()
+            data["positions"] = sorted(positions(scale_topic).to_dicts(), key=lambda p: p["theta"])
         if meaning or compare:
             stored = sem.stored_model(conn)
             if stored is None:
@@ -523,7 +521,11 @@ def create_app(db_path: str | Path) -> FastAPI:
     ) -> Response:
         pairs = ag.agreement_matrix(connections.get(), date_from or None, date_to or None)
         labels = sorted({p.a for p in pairs} | {p.b for p in pairs})
-        svg = charts.heatmap(labels, {(p.a, p.b): p.share for p in pairs}, "Vote agreement")
+        svg = charts.heatmap(
+            labels,
+            {(p.a, p.b): p.share for p in pairs},
+            "Vote agreement" + ag.period_label(date_from or None, date_to or None),
+        )
         return Response(svg, media_type="image/svg+xml")
 
     @app.get("/charts/trend.svg", summary="A term per 10,000 words, by year or month, as SVG")
@@ -550,7 +552,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         conn = connections.get()
         model = sem.stored_model(conn)
         if model is None:
-            raise browse.NotFound(
+            raise pages.NotFound(
                 "no speech has been embedded: run `councilbase embed` on this database"
             )
         hits = sem.more_like_this(conn, model, speech, limit=15)

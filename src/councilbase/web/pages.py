@@ -17,6 +17,33 @@ from councilbase.store.records import load_record
 
 PAGE_SIZE = 20
 
+ROLE_LABELS = {
+    "president": "President",
+    "member": "Council member",
+    "invited_state": "invited State",
+    "un_official": "UN official",
+    "briefer": "briefer",
+    "unknown": "speaker",
+}
+"""Roles in words, for pages and facet labels."""
+
+
+def role_label(role: str | None) -> str:
+    """A role in words: ``invited_state`` -> "invited State"."""
+    return ROLE_LABELS.get(role or "", role or "")
+
+
+def page_links(page: int, pages: int) -> list[int | None]:
+    """The page numbers to link around the current one: the first, the last, two each
+    side of the current; None where numbers are left out (…)."""
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    out: list[int | None] = []
+    for number in wanted:
+        if out and out[-1] is not None and number - out[-1] > 1:
+            out.append(None)
+        out.append(number)
+    return out
+
 
 class NotFound(LookupError):
     """The thing asked for is not in the database."""
@@ -82,45 +109,91 @@ def _link(kind: str, code: str) -> str | None:
 
 
 def meeting(conn: sqlite3.Connection, key: str) -> dict[str, Any]:
-    """A meeting with everything in it, in order, ready to read."""
+    """A meeting with everything in it, in order, ready to read: the cover (with the date
+    and agenda of the UN library's index where the record has none, marked so), a table of
+    contents, the decisions, and the proceedings."""
+    from councilbase.store.records import index_fill
+    from councilbase.symbols import normalise_meeting, undocs_url
+
+    key = normalise_meeting(key)
     record = load_record(conn, key)
     if record is None:
         raise NotFound(f"{key} is not in the database")
+    stored_key = record_key(record)
+    fill = index_fill(conn, stored_key)
     people = {
         r["seq"]: (r["key"], r["name"])
         for r in conn.execute(
             "SELECT s.seq, p.key, p.name FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
             " JOIN people p ON p.id = s.person_id WHERE m.key = ?",
-            (record_key(record),),
+            (stored_key,),
         )
     }
     items: list[dict[str, Any]] = []
+    contents: list[dict[str, Any]] = []
     speech_seq = 0
-    for item in record.items:
+    for position, item in enumerate(record.items):
         if isinstance(item, Speech):
             items.append(_speech(item, speech_seq, record, people.get(speech_seq)))
+            contents.append(
+                {
+                    "kind": "speech",
+                    "anchor": f"speech-{speech_seq}",
+                    "text": item.speaker_line or "(unknown speaker)",
+                    "affiliation": state_name(item.state or item.organisation),
+                }
+            )
             speech_seq += 1
         elif isinstance(item, VotePassage):
-            items.append({"kind": "vote_passage", "text": item.text, "method": item.method})
+            items.append(
+                {
+                    "kind": "vote_passage",
+                    "anchor": f"item-{position}",
+                    "text": item.text,
+                    "method": item.method,
+                    "lists": [
+                        {"label": label, "vote": vote, "names": names}
+                        for label, vote, names in (
+                            ("In favour", "in_favour", item.in_favour),
+                            ("Against", "against", item.against),
+                            ("Abstaining", "abstaining", item.abstaining),
+                            ("Not participating", "not_participating", item.not_participating),
+                        )
+                        if names or vote != "not_participating"
+                    ],
+                }
+            )
         elif isinstance(item, Procedure):
             items.append({"kind": "procedure", "type": item.type, "text": item.text})
         elif isinstance(item, Heading):
-            items.append({"kind": "heading", "text": item.text})
+            anchor = f"item-{position}"
+            items.append({"kind": "heading", "text": item.text, "anchor": anchor})
+            contents.append({"kind": "heading", "anchor": anchor, "text": item.text})
     votes = []
     for number, vote in enumerate(record.votes):
         data = asdict(vote)
         data["number"] = number
-        data["tally"] = (
-            str(vote.announced or vote.counted) if (vote.announced or vote.counted) else None
-        )
+        tally = vote.announced or vote.counted
+        data["tally"] = str(tally) if tally else None
+        data["by_vote"] = {
+            kind: [{"name": c.name, "code": c.code} for c in vote.casts if c.vote == kind]
+            for kind in ("in_favour", "against", "abstaining", "not_participating")
+        }
         votes.append(data)
+    agenda = [asdict(a) | {"source": "record"} for a in record.agenda]
+    agenda += [
+        {"title": t, "sub_items": [], "documents": [], "source": "index"} for t in fill.agenda
+    ]
     return {
-        "key": record_key(record),
+        "key": stored_key,
+        "official_url": undocs_url(record.symbol) if record.symbol else None,
+        "title": agenda[0]["title"] if agenda else None,
         "record": {
             "symbol": record.symbol,
             "meeting_number": record.meeting_number,
             "resumption": record.resumption,
-            "date": record.date,
+            "date": record.date or fill.date,
+            "date_source": "record" if record.date else ("index" if fill.date else None),
             "time": record.time,
             "place": record.place,
             "session": record.session,
@@ -128,10 +201,11 @@ def meeting(conn: sqlite3.Connection, key: str) -> dict[str, Any]:
             "members": [
                 asdict(m) | {"state": reference.resolve_state(m.country)} for m in record.members
             ],
-            "agenda": [asdict(a) for a in record.agenda],
+            "agenda": agenda,
             "source": asdict(record.source) if record.source else None,
             "warnings": record.warnings,
         },
+        "contents": contents,
         "proceedings": items,
         "votes": votes,
         "statements": [asdict(s) for s in record.statements],
@@ -183,17 +257,35 @@ def _speech(
 def search_page(
     conn: sqlite3.Connection, query: str, filters: q.Filters, page: int
 ) -> dict[str, Any]:
-    """One page of results with their snippets and the total (the counts by facet come
-    apart, from :func:`facets`, so that a page of results never waits for them)."""
-    hits = q.search(conn, query, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    """One page of results with their snippets, the total and the pages (the counts by
+    facet come apart, from :func:`facets`, so that a page of results never waits for them).
+    A page past the last says so, with the last page's number."""
+    q.check_names(conn, filters)
     total = q.count(conn, query, filters)
+    pages = max(1, -(-total // PAGE_SIZE))
+    hits = (
+        q.search(conn, query, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        if page <= pages
+        else []
+    )
+    past_end = None
+    if total and page > pages:
+        past_end = (
+            f"page {page} is past the end: {total:,} speeches make {pages} "
+            f"page{'s' if pages > 1 else ''} of {PAGE_SIZE}"
+        )
     return {
         "query": query,
-        "filters": {k: v for k, v in asdict(filters).items() if v},
+        "filters": {k: v for k, v in asdict(filters).items() if v not in (None, "")},
         "total": total,
         "page": page,
-        "has_next": page * PAGE_SIZE < total,
-        "hits": [asdict(h) for h in hits],
+        "pages": pages,
+        "page_links": page_links(min(page, pages), pages),
+        "past_end": past_end,
+        "has_next": page < pages,
+        "first": (page - 1) * PAGE_SIZE + 1 if hits else 0,
+        "last": (page - 1) * PAGE_SIZE + len(hits),
+        "hits": [asdict(h) | {"role_label": role_label(h.role)} for h in hits],
     }
 
 
@@ -244,7 +336,11 @@ def facets(
             {
                 "value": value,
                 "count": count,
-                "label": state_name(value) if name == "state" else value,
+                "label": state_name(value)
+                if name == "state"
+                else role_label(value)
+                if name == "role"
+                else value,
             }
             for value, count in ordered
         ]
@@ -364,7 +460,10 @@ def state(conn: sqlite3.Connection, code: str, page: int) -> dict[str, Any]:
 
 
 def resolution(conn: sqlite3.Connection, symbol: str) -> dict[str, Any]:
-    """A resolution: the meeting and vote that adopted it, the index row, the citing speeches."""
+    """A resolution: the meeting and vote that adopted it with each member's vote, the
+    index row and its subject, the official text's address, the citing speeches."""
+    from councilbase.symbols import undocs_url
+
     found = q.resolve_cites_filter(symbol)
     vote_rows = conn.execute(
         "SELECT m.key AS meeting, m.date, v.number, v.data FROM votes v JOIN meetings m"
@@ -383,17 +482,33 @@ def resolution(conn: sqlite3.Connection, symbol: str) -> dict[str, Any]:
     citing = q.speeches(conn, q.Filters(cites=found), limit=200)
     if not vote_rows and not index and not citing:
         raise NotFound(f"{found} is not in the database")
-    return {
-        "symbol": found,
-        "adopted_at": [
+    adopted = []
+    for r in vote_rows:
+        detail = json.loads(r["data"])
+        tally = detail.get("announced") or detail.get("counted")
+        adopted.append(
             {
                 "meeting": r["meeting"],
                 "date": r["date"],
                 "vote": r["number"],
-                "detail": json.loads(r["data"]),
+                "tally": f"{tally['in_favour']}-{tally['against']}-{tally['abstaining']}"
+                if tally
+                else None,
+                "unanimous": detail.get("unanimous", False),
+                "document": detail.get("document"),
+                "casts": [
+                    c | {"state_name": state_name(c["code"]) or c["name"]}
+                    for c in detail.get("casts", [])
+                ],
+                "detail": detail,
             }
-            for r in vote_rows
-        ],
+        )
+    subjects = list(dict.fromkeys(i["topic"] for i in index if i["topic"]))
+    return {
+        "symbol": found,
+        "official_url": undocs_url(found),
+        "subject": subjects[0] if subjects else None,
+        "adopted_at": adopted,
         "index": index,
         "cited_by": [{k: v for k, v in asdict(s).items() if k != "text"} for s in citing],
     }
