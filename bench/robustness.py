@@ -5,13 +5,15 @@ python bench/robustness.py --kills 20
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
 from common import parser_with_records, records_or_exit
-from councilbase.badinput import make_corpus, run_corpus
-from councilbase.faults import SEARCH, kill_trials, serving_during_ingest
 from councilbase.store.database import Database
+from councilbase.store.ingest import DEFAULT_MEMORY_LIMIT
+from councilbase.testing.badinput import make_corpus, run_corpus
+from councilbase.testing.faults import SEARCH, kill_trials, peak_memory, serving_during_ingest
 
 
 def main() -> None:
@@ -26,16 +28,27 @@ def main() -> None:
         print(
             f"bad inputs: {len(report.endings)} tried, {len(report.failures)} ended otherwise than expected"
         )
-        for kind, counts in report.by_class().items():
-            print(f"  {kind:35} {counts}")
+        print(f"  {'case':45} {'ended':8} {'seconds':>7}  message")
         for ending in report.endings:
-            if ending.result in ("error", "partial"):
-                print(f"    {ending.case.path.name}: {ending.message[:110]}")
+            print(
+                f"  {ending.case.kind[:45]:45} {ending.result:8} {ending.seconds:7.1f}  "
+                f"{ending.message[:100]}"
+            )
+        # the whole corpus in one ingest, as a user would run it: peak memory of the tree
+        files = [str(c.path) for c in cases if not c.path.is_dir()]
+        code, peak = peak_memory(
+            [sys.executable, "-m", "councilbase", "ingest", *files, "--db", str(work / "all.db")]
+        )
+        print(
+            f"one ingest of the {len(files)} hostile files: exit {code}, peak memory of the process"
+            f" tree {peak / 2**20:.0f} MiB (each parser process capped at the default"
+            f" --memory-limit {DEFAULT_MEMORY_LIMIT} MB)"
+        )
 
         inputs = [str(records / "speeches"), str(records / "pdf" / "S_PV.8700_E.pdf")]
         trials = kill_trials(inputs, work, args.kills, seed=2026)
         good = sum(
-            t.matches and not t.problems_after_kill and not t.problems_after_rerun for t in trials
+            t.matches and not t.damage_after_kill and not t.problems_after_rerun for t in trials
         )
         print(
             f"kill trials: {args.kills}; meetings held at the kill: {sorted(t.held for t in trials)}; "

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from councilbase.faults import server_process
+from councilbase.testing.faults import server_process
 
 QUERIES = [
     "humanitarian",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from councilbase.faults import server_process
+from councilbase.testing.faults import server_process
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -140,6 +140,9 @@ def test_the_analysis_page(server: str, browser: object) -> None:
     page.wait_for_selector("text=“cross-border” over time")
     images = page.locator("main img")
     assert images.count() == 3
+    page.wait_for_function(  # the positions chart is drawn by a Wordfish fit: give it time
+        "[...document.querySelectorAll('main img')].every(i => i.complete)", timeout=60_000
+    )
     for i in range(images.count()):  # every chart loaded and drawn
         assert page.evaluate(
             "(img) => img.complete && img.naturalWidth > 0", images.nth(i).element_handle()

@@ -20,6 +20,7 @@ runner = CliRunner()
 TABLES = [
     "agenda_items",
     "citations",
+    "derived",
     "embeddings",
     "items",
     "meetings",

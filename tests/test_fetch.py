@@ -190,3 +190,53 @@ def test_cli_fetch_then_ingest_the_cache(ods: OdsStub, tmp_path: Path) -> None:
     assert "ingest: 2 added" in result.output
     with Database(db, readonly=True) as database:
         assert database.meeting_keys() == ["S/PV.8700", "S/PV.8702"]
+
+
+def test_a_hostile_server_never_holds_or_fools_fetch(tmp_path: Path) -> None:
+    """Redirects elsewhere refused (saying so), bodies capped while streaming, a deadline
+    on the whole request, a cut-short body retried then failed, nothing cached but the good
+    document and nothing left half-written."""
+    import resource
+
+    from councilbase.testing.hostile_http import BEHAVIOURS, hostile_server
+
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with hostile_server() as base:
+        fetcher = Fetcher(
+            tmp_path,
+            base_url=base,
+            min_interval=0,
+            retries=1,
+            backoff=0.01,
+            timeout=1.0,
+            max_bytes=2_000_000,
+            deadline=2.0,
+        )
+        started = time.monotonic()
+        results = {s: fetcher.fetch(s) for s in BEHAVIOURS}
+        elapsed = time.monotonic() - started
+    messages = {s: (r.status, r.message) for s, r in results.items()}
+    assert results["S/PV.12"].status == "downloaded"
+    assert results["S/PV.11"].status == "downloaded"  # a redirect within the host
+    for symbol in ("S/PV.1", "S/PV.2", "S/PV.3"):
+        status, message = messages[symbol]
+        assert status == "failed" and "outside http://127.0.0.1" in message and "refused" in message
+    assert "redirected more than 5 times" in messages["S/PV.4"][1]
+    assert "more than the 2 MB a document may be" in messages["S/PV.5"][1]
+    assert "took longer than 2 s" in messages["S/PV.6"][1]
+    assert "took longer than 2 s" in messages["S/PV.7"][1]
+    assert "cut short" in messages["S/PV.8"][1] and "gave up after 2 tries" in messages["S/PV.8"][1]
+    assert "more than the 2 MB a document may be" in messages["S/PV.9"][1]
+    assert messages["S/PV.10"][0] == "failed" and "HTTP 503" in messages["S/PV.10"][1]
+    assert elapsed < 30, elapsed  # every stuck request ended by its deadline
+    cached = sorted(p.name for p in tmp_path.iterdir())
+    assert cached == ["S_PV.11_E.pdf", "S_PV.12_E.pdf"]  # no .part file left behind
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
+    assert grown < 100_000  # KiB: the endless body was streamed to disk and cut, not held
+
+
+def test_fetch_refuses_bad_options() -> None:
+    result = runner.invoke(app, ["fetch", "8700", "--base-url", "ftp://example.org/x"])
+    assert result.exit_code == 2 and "cannot use the base URL" in result.output
+    result = runner.invoke(app, ["fetch", "8700", "--max-mb", "0"])
+    assert result.exit_code == 2 and "--max-mb" in result.output

@@ -28,3 +28,16 @@ class NoMatch(QueryError):
         if self.suggestions:
             message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(message)
+
+
+def safe_path(path: object) -> str:
+    """A file's path as text that can be stored and printed: bytes a file name holds that
+    are not UTF-8 (``b\\xff.pdf``) become ``\\xff``, never a crash."""
+    import os
+
+    text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")

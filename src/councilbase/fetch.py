@@ -10,12 +10,13 @@ backoff on network errors, 429 and 5xx (honouring ``Retry-After``).
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import re
+import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import Message
@@ -26,6 +27,11 @@ from councilbase import __version__
 DEFAULT_BASE_URL = "https://documents.un.org/api/symbol/access"
 USER_AGENT = f"councilbase/{__version__} (research; https://github.com/councilbase)"
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
+MAX_BYTES = 50_000_000
+"""The largest document downloaded (a record's PDF is rarely over 20 MB)."""
+DEADLINE = 300.0
+"""Seconds one request may take in all, however slowly the server sends."""
+MAX_REDIRECTS = 5
 
 
 class FetchError(ValueError):
@@ -110,8 +116,23 @@ class Fetched:
     attempts: int = 0
 
 
+class Refused(Exception):
+    """A response fetch will not take (a redirect elsewhere, too large, too slow), with
+    why: the same request again would give the same."""
+
+
+class Transient(Exception):
+    """A failure worth trying again (the connection broke, a read was cut short)."""
+
+    def __init__(self, message: str, headers: Message | None = None) -> None:
+        super().__init__(message)
+        self.headers = headers
+
+
 class Fetcher:
-    """Downloads with a cache, a rate limit and retries with backoff."""
+    """Downloads with a cache, a rate limit and retries with backoff; redirects are only
+    followed within the base URL's scheme and host, a response is streamed to a temporary
+    file under a size cap, and each request has a deadline as a whole."""
 
     def __init__(
         self,
@@ -122,18 +143,24 @@ class Fetcher:
         retries: int = 4,
         backoff: float = 2.0,
         timeout: float = 60.0,
+        max_bytes: int = MAX_BYTES,
+        deadline: float = DEADLINE,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.cache = cache or default_cache()
-        self.base_url = base_url
+        self.base_url = check_base_url(base_url)
         self.min_interval = min_interval
         self.retries = retries
         self.backoff = backoff
         self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.deadline = deadline
         self._sleep = sleep
         self._clock = clock
         self._last: float | None = None
+        base = urllib.parse.urlsplit(self.base_url)
+        self._origin = (base.scheme, base.hostname, base.port or _default_port(base.scheme))
 
     def _wait_turn(self) -> None:
         if self._last is not None:
@@ -144,9 +171,106 @@ class Fetcher:
 
     def _delay(self, attempt: int, headers: Message | None) -> float:
         retry_after = headers.get("Retry-After") if headers is not None else None
-        if retry_after and retry_after.strip().isdigit():
+        if retry_after and retry_after.strip().isdigit() and len(retry_after.strip()) < 6:
             return min(float(retry_after), 300.0)
         return float(self.backoff * (2**attempt))
+
+    def _same_origin(self, url: str) -> bool:
+        parts = urllib.parse.urlsplit(url)
+        try:
+            port = parts.port or _default_port(parts.scheme)
+        except ValueError:
+            return False
+        return (parts.scheme, parts.hostname, port) == self._origin
+
+    def _get(self, url: str, target: Path) -> tuple[int, str, int]:
+        """GET ``url`` into ``target``: (status, content type, bytes). Redirects within
+        the base's scheme and host are followed; 4xx and 5xx raise ``_Status``."""
+        started = time.monotonic()
+        for _hop in range(MAX_REDIRECTS + 1):
+            if not self._same_origin(url):
+                raise Refused(
+                    f"was redirected to {url}, outside {self._origin[0]}://{self._origin[1]}:"
+                    " refused (only redirects within the base URL's host are followed)"
+                )
+            parts = urllib.parse.urlsplit(url)
+            factory = (
+                http.client.HTTPSConnection
+                if parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            left = self.deadline - (time.monotonic() - started)
+            connection = factory(
+                parts.hostname or "", parts.port, timeout=max(0.1, min(self.timeout, left))
+            )
+            watchdog = _Watchdog(connection, left)
+            try:
+                path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+                connection.connect()
+                watchdog.start()
+                connection.request("GET", path, headers={"User-Agent": USER_AGENT})
+                response = connection.getresponse()
+                if response.status in (301, 302, 303, 307, 308):
+                    location = response.getheader("Location") or ""
+                    response.read(65536)
+                    if not location:
+                        raise Refused(f"answered {response.status} without a Location")
+                    url = urllib.parse.urljoin(url, location)
+                    continue
+                if response.status >= 400:
+                    raise _Status(response.status, response.headers)
+                length = response.getheader("Content-Length")
+                if length and length.strip().isdigit() and int(length) > self.max_bytes:
+                    raise Refused(
+                        f"is {int(length) / 1e6:.1f} MB, more than the {self.max_bytes / 1e6:.0f}"
+                        " MB a document may be (--max-mb)"
+                    )
+                size = self._stream(response, connection, target, started)
+                return response.status, response.headers.get_content_type(), size
+            except (http.client.HTTPException, OSError) as exc:
+                if watchdog.fired:
+                    raise Refused(f"took longer than {self.deadline:g} s in all: stopped") from exc
+                if isinstance(exc, http.client.IncompleteRead):
+                    raise Transient(
+                        f"the response from {url} was cut short ({exc.expected} bytes missing)"
+                    ) from exc
+                raise Transient(f"cannot reach {url} ({exc})") from exc
+            finally:
+                watchdog.cancel()
+                connection.close()
+        raise Refused(f"was redirected more than {MAX_REDIRECTS} times")
+
+    def _stream(
+        self,
+        response: http.client.HTTPResponse,
+        connection: http.client.HTTPConnection,
+        target: Path,
+        started: float,
+    ) -> int:
+        size = 0
+        with target.open("wb") as handle:
+            while True:
+                left = self.deadline - (time.monotonic() - started)
+                if left <= 0:
+                    raise Refused(
+                        f"took longer than {self.deadline:g} s to send ({size:,} bytes so far)"
+                    )
+                if connection.sock is not None:
+                    connection.sock.settimeout(min(self.timeout, left))
+                block = response.read1(65536)
+                if not block:
+                    break
+                size += len(block)
+                if size > self.max_bytes:
+                    raise Refused(
+                        f"sent more than the {self.max_bytes / 1e6:.0f} MB a document may be"
+                        " (--max-mb): stopped"
+                    )
+                handle.write(block)
+        length = response.getheader("Content-Length")
+        if length and length.strip().isdigit() and size < int(length):
+            raise http.client.IncompleteRead(b"", int(length) - size)
+        return size
 
     def fetch(self, symbol: str) -> Fetched:
         """Fetch one record into the cache (or find it there)."""
@@ -156,39 +280,42 @@ class Fetcher:
             return Fetched(symbol, "cached", path)
         url = symbol_url(self.base_url, symbol)
         message = ""
+        self.cache.mkdir(parents=True, exist_ok=True)
         for attempt in range(self.retries + 1):
             self._wait_turn()
             headers: Message | None = None
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=self.cache)
+            os.close(handle)
+            partial = Path(name)
             try:
-                request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    body = response.read()
-                    kind = response.headers.get_content_type()
-            except urllib.error.HTTPError as exc:
-                if exc.code == 404:
-                    return Fetched(
-                        symbol, "missing", message=f"not found at {url}", attempts=attempt + 1
-                    )
-                message = f"HTTP {exc.code} from {url}"
-                headers = exc.headers
-                if exc.code not in RETRY_STATUS:
-                    return Fetched(symbol, "failed", message=message, attempts=attempt + 1)
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-                reason = getattr(exc, "reason", exc)
-                message = f"cannot reach {url} ({reason})"
-            else:
-                if not body.lstrip().startswith(b"%PDF"):
-                    return Fetched(
-                        symbol,
-                        "failed",
-                        message=f"{url} did not return a PDF (it returned {kind}, {len(body)} bytes)",
-                        attempts=attempt + 1,
-                    )
-                self.cache.mkdir(parents=True, exist_ok=True)
-                partial = path.with_name(path.name + ".part")
-                partial.write_bytes(body)
-                partial.replace(path)
-                return Fetched(symbol, "downloaded", path, attempts=attempt + 1)
+                try:
+                    _, kind, size = self._get(url, partial)
+                except _Status as exc:
+                    if exc.status == 404:
+                        return Fetched(
+                            symbol, "missing", message=f"not found at {url}", attempts=attempt + 1
+                        )
+                    message = f"HTTP {exc.status} from {url}"
+                    headers = exc.headers
+                    if exc.status not in RETRY_STATUS:
+                        return Fetched(symbol, "failed", message=message, attempts=attempt + 1)
+                except Refused as exc:
+                    return Fetched(symbol, "failed", message=f"{url} {exc}", attempts=attempt + 1)
+                except Transient as exc:
+                    message = str(exc)
+                else:
+                    if not _is_pdf(partial):
+                        return Fetched(
+                            symbol,
+                            "failed",
+                            message=f"{url} did not return a PDF (it returned {kind}, {size} bytes)",
+                            attempts=attempt + 1,
+                        )
+                    partial.replace(path)
+                    return Fetched(symbol, "downloaded", path, attempts=attempt + 1)
+            finally:
+                with contextlib.suppress(OSError):
+                    partial.unlink()
             if attempt < self.retries:
                 self._sleep(self._delay(attempt, headers))
         return Fetched(
@@ -209,6 +336,47 @@ class Fetcher:
             if progress:
                 progress(result)
         return results
+
+
+class _Watchdog:
+    """Ends a request that runs past its deadline, however it is stuck (a server that
+    drips its headers or body a byte at a time): shuts the socket down from a timer."""
+
+    def __init__(self, connection: http.client.HTTPConnection, seconds: float) -> None:
+        import threading
+
+        self.fired = False
+        self._connection = connection
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = self._connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                import socket
+
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+class _Status(Exception):
+    """An HTTP error status."""
+
+    def __init__(self, status: int, headers: Message) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.headers = headers
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme == "https" else 80
 
 
 def _is_pdf(path: Path) -> bool:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from councilbase.errors import RecordError
+from councilbase.errors import RecordError, safe_path
 from councilbase.extract import extract
 from councilbase.model import Record, record_from_json
 from councilbase.parse import parse_path
@@ -94,7 +95,7 @@ class Unit:
         many = len(self.files) > 1 or self.format == "speeches"
         for path in self.files:
             if many:
-                sha.update(path.name.encode("utf-8") + b"\0")
+                sha.update(os.fsencode(path.name) + b"\0")
             with path.open("rb") as handle:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     sha.update(block)
@@ -110,6 +111,29 @@ def _walk(folder: Path) -> Iterator[Path]:
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(root) / name
+
+
+def not_regular(path: Path) -> str | None:
+    """Why a path cannot be read as a record file (a FIFO, a device such as /dev/zero, a
+    socket: reading one may never end), or None for a regular file or a missing one."""
+    try:
+        mode = path.stat().st_mode  # follows a symbolic link to what it points at
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    kind = (
+        "a FIFO"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    return f"is {kind}, not a regular file: not read"
 
 
 def plan(paths: Iterable[str]) -> tuple[list[Unit], list[RecordError], list[str]]:
@@ -128,24 +152,28 @@ def plan(paths: Iterable[str]) -> tuple[list[Unit], list[RecordError], list[str]
             explicit = True
         for file in candidates:
             if not explicit and file.suffix.lower() not in RECORD_SUFFIXES:
-                ignored.append(str(file))
+                ignored.append(safe_path(file))
+                continue
+            irregular = not_regular(file)
+            if irregular is not None:
+                failures.append(RecordError(safe_path(file), irregular))
                 continue
             if file.suffix.lower() == ".jsonl":
-                units.append(Unit(str(file), "jsonl", [file]))
+                units.append(Unit(safe_path(file), "jsonl", [file]))
                 continue
             kind = classify(file)
             if kind == "missing":
-                failures.append(RecordError(str(file), "does not exist"))
+                failures.append(RecordError(safe_path(file), "does not exist"))
             elif kind == "speeches":
                 fields = name_fields(file.name)
                 if fields is None:
-                    units.append(Unit(str(file), "speeches", [file]))
+                    units.append(Unit(safe_path(file), "speeches", [file]))
                 else:
                     _, number, resumption, _ = fields
-                    group = (str(file.parent), number, resumption or 0)
+                    group = (safe_path(file.parent), number, resumption or 0)
                     corpus.setdefault(group, []).append(file)
             else:
-                units.append(Unit(str(file), kind, [file]))
+                units.append(Unit(safe_path(file), kind, [file]))
     for (folder, number, resumption), files in sorted(corpus.items()):
         part = f"S/PV.{number}" + (f" (Resumption {resumption})" if resumption else "")
         units.append(Unit(folder, "speeches", sorted(files, key=lambda p: p.name), part))
@@ -195,30 +223,80 @@ def parse_unit(unit: Unit) -> Parsed:
             result = parse_corpus(unit.files)
             parsed = Parsed(result.records, result.errors)
         elif unit.format == "jsonl":
-            return Parsed(list(read_jsonl(unit.files[0])), [])
+            read = list(read_jsonl(unit.files[0]))
+            return Parsed(
+                [r for r in read if isinstance(r, Record)],
+                [r for r in read if isinstance(r, RecordError)],
+            )
         else:
             parsed = Parsed([parse_path(unit.files[0])], [])
         for record in parsed.records:
+            _safe_paths(record)
             extract(record)
         return parsed
     except RecordError as exc:
-        return Parsed([], [exc])
+        return Parsed([], [RecordError(safe_path(exc.path), exc.message)])
     except Exception as exc:  # a parser bug must not stop the run: report it
         return Parsed([], [RecordError(unit.label, f"could not be parsed ({exc!r})")])
 
 
-def read_jsonl(path: Path) -> Iterator[Record]:
-    """Records from a JSONL file of ``councilbase.record/1`` documents."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+MAX_JSONL_LINE = 50_000_000
+"""The longest line a JSONL record may be (the longest real record is about 2 MB)."""
+
+
+def _safe_paths(record: Record) -> None:
+    """File names in a record as text that can be stored (see :func:`safe_path`)."""
+    if record.source is not None:
+        record.source.path = safe_path(record.source.path)
+        record.source.files = [safe_path(f) for f in record.source.files]
+    for speech in record.speeches:
+        if speech.source_file is not None:
+            speech.source_file = safe_path(speech.source_file)
+
+
+def read_jsonl(path: Path) -> Iterator[Record | RecordError]:
+    """The records of a JSONL file of ``councilbase.record/1`` documents, one per line,
+    each checked against the schema and the domain's rules; a bad line gives a
+    :class:`RecordError` naming the file, the line and the field, and the rest are read."""
+    from councilbase.validate import check_document, load_document
+
+    label = safe_path(path)
+    with path.open("rb") as handle:
+        for number, raw in enumerate(_lines(handle, MAX_JSONL_LINE), start=1):
+            where = f"{label}:{number}"
+            if raw is None:
+                yield RecordError(
+                    where, f"is longer than {MAX_JSONL_LINE // 1_000_000} MB: not read"
+                )
                 continue
             try:
-                yield record_from_json(json.loads(line))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise RecordError(
-                    f"{path}:{number}", f"is not a councilbase record ({exc})"
-                ) from exc
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield RecordError(where, f"is not UTF-8 text (byte {exc.start})")
+                continue
+            if not text.strip():
+                continue
+            try:
+                document = load_document(text)
+                check_document(document)
+                yield record_from_json(document)
+            except (ValueError, KeyError, TypeError, IndexError, RecursionError) as exc:
+                yield RecordError(where, f"is not a councilbase record: {exc}")
+
+
+def _lines(handle: Any, limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary file, each at most ``limit`` bytes (a longer one is skipped
+    without being held in memory, and given as None)."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield line
 
 
 def parse_inputs(paths: Iterable[str]) -> ParseResult:

@@ -547,11 +547,12 @@ def more_like_this(
 ) -> Rows[SemanticHit]:
     """The speeches closest in meaning to one speech (``S/PV.8700#14``): to its mean chunk
     vector, itself and speeches with the very same text left out."""
-    key, _, seq = speech.rpartition("#")
+    key, seq = q.parse_speech_id(speech)
+    speech = q.speech_id(key, seq)
     row = conn.execute(
         "SELECT s.text FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
         " WHERE m.key = ? AND s.seq = ?",
-        (key, int(seq) if seq.isdigit() else -1),
+        (key, seq),
     ).fetchone()
     if row is None:
         raise q.QueryError(f"no speech {speech!r}: write it as S/PV.8700#14")

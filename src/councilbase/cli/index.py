@@ -122,6 +122,23 @@ def people_list(
         say(f"{row['speeches']:5}  {row['name']}  [{row['key']}]")
 
 
+@people_app.command("rebuild")
+def people_rebuild(db: Path | None = DB_OPTION) -> None:
+    """Rebuild the people from the speeches (every ingest does it; this is for a database
+    whose ingest was stopped before it could, as `councilbase check` says).
+
+    Example: councilbase people rebuild --db council.db
+    """
+    from councilbase.store.people import build_people
+
+    database = open_db(db)
+    try:
+        count = build_people(database.conn)
+    finally:
+        database.close()
+    say(f"people: {count} rebuilt from the speeches")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's command groups to the app."""
     app.add_typer(outcomes_app, name="outcomes")

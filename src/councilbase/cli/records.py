@@ -113,9 +113,17 @@ def print_summary(summary: IngestSummary, elapsed: float) -> None:
             "interrupted: every record written so far is complete; run the same command "
             "again to finish"
         )
+    if summary.people_stale:
+        note("the people were not rebuilt: run `councilbase people rebuild`")
 
 
-def run_ingest(paths: list[str], db: Path | None, jobs: int | None, time_limit: float) -> int:
+def run_ingest(
+    paths: list[str],
+    db: Path | None,
+    jobs: int | None,
+    time_limit: float,
+    memory_limit: int = 1024,
+) -> int:
     """Ingest with a progress bar and print the summary; the exit status (0 all well, 1
     some file failed, 2 the run stopped, 130 interrupted)."""
     import time
@@ -128,7 +136,13 @@ def run_ingest(paths: list[str], db: Path | None, jobs: int | None, time_limit: 
             reporter.update(done, total, Path(label).name[:60])
 
         try:
-            summary = database.ingest(paths, jobs=jobs, progress=progress, time_limit=time_limit)
+            summary = database.ingest(
+                paths,
+                jobs=jobs,
+                progress=progress,
+                time_limit=time_limit,
+                memory_limit=memory_limit,
+            )
         finally:
             database.close()
     print_summary(summary, time.perf_counter() - started)
@@ -154,13 +168,20 @@ def ingest(
         callback=finite(0, 86_400, "--time-limit"),
         help="Seconds a file may take to parse before it is skipped (0: none).",
     ),
+    memory_limit: int = typer.Option(
+        1024,
+        "--memory-limit",
+        min=0,
+        max=1_000_000,
+        help="Megabytes a parser process may use; a file that needs more is skipped (0: none).",
+    ),
 ) -> None:
     """Ingest records into the database: new ones are added, changed ones replaced,
     unchanged ones skipped; a bad file is reported and the run goes on.
 
     Example: councilbase ingest ../shared/records/pdf ../shared/records/speeches --db council.db
     """
-    code = run_ingest(paths, db, jobs, time_limit)
+    code = run_ingest(paths, db, jobs, time_limit, memory_limit)
     if code:
         raise typer.Exit(code)
 
@@ -443,6 +464,14 @@ def fetch(
     retries: int = typer.Option(
         4, min=0, max=20, help="Retries on network errors, 429 and 5xx (0 to 20)."
     ),
+    max_mb: float = typer.Option(
+        50.0, "--max-mb", callback=finite(0.001, 10_000, "--max-mb"), help="Largest download, MB."
+    ),
+    deadline: float = typer.Option(
+        300.0,
+        callback=finite(1, 86_400, "--deadline"),
+        help="Seconds one request may take in all.",
+    ),
     ingest_after: bool = typer.Option(False, "--ingest", help="Ingest the cache afterwards."),
     db: Path | None = DB_OPTION,
 ) -> None:
@@ -465,7 +494,14 @@ def fetch(
     except FetchError as exc:
         fail(str(exc))
     folder = cache or default_cache()
-    fetcher = Fetcher(folder, base_url=base_url, min_interval=rate, retries=retries)
+    fetcher = Fetcher(
+        folder,
+        base_url=base_url,
+        min_interval=rate,
+        retries=retries,
+        max_bytes=int(max_mb * 1_000_000),
+        deadline=deadline,
+    )
 
     def report(result: Fetched) -> None:
         detail = f": {printable(result.message)}" if result.message else ""
@@ -529,7 +565,43 @@ def check(
         raise typer.Exit(1)
 
 
+def upgrade(db: Path | None = DB_OPTION) -> None:
+    """Bring a database made by an earlier councilbase to this version's schema (the
+    migrations it lacks, each in its own transaction; the records are kept).
+
+    Example: councilbase upgrade --db council.db
+    """
+    import sqlite3
+
+    from councilbase.store.database import default_path
+
+    path = db or default_path()
+    if not path.is_file():
+        fail(f"{path}: no such database")
+    try:
+        probe = sqlite3.connect(f"file:{path.resolve().as_posix()}?mode=ro", uri=True)
+        before = probe.execute("PRAGMA user_version").fetchone()[0]
+        probe.close()
+    except sqlite3.DatabaseError as exc:
+        fail(f"{path}: is not a usable database ({exc})")
+    database = open_db(path)
+    try:
+        applied = [
+            r[0]
+            for r in database.conn.execute(
+                "SELECT name FROM migrations WHERE number > ? ORDER BY number", (before,)
+            )
+        ]
+        version = database.conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        database.close()
+    if applied:
+        say(f"upgrade: {path} is at schema {version} (applied {', '.join(applied)})")
+    else:
+        say(f"upgrade: {path} is already at schema {version}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
-    for command in (parse, ingest, search, show, stats, export, fetch, check):
+    for command in (parse, ingest, search, show, stats, export, fetch, check, upgrade):
         app.command()(command)

@@ -38,8 +38,12 @@ def _check_target(path: Path, *, folder: bool) -> None:
         if folder and not stat.S_ISDIR(mode):
             raise ExportError(f"{path}: exists and is not a folder; give a folder to write into")
         if not folder and not stat.S_ISREG(mode):
-            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-            raise ExportError(f"{path}: is {kind}; give a file name ending in .jsonl")
+            if stat.S_ISDIR(mode):
+                raise ExportError(
+                    f"{path}: is a folder; give a file to write the records to"
+                    f" ({path / 'records.jsonl'})"
+                )
+            raise ExportError(f"{path}: is not a regular file; give a file name ending in .jsonl")
     parent = resolved.parent if not path.exists() or not folder else resolved
     while not parent.exists():
         parent = parent.parent
@@ -157,8 +161,6 @@ def export_database(
 
     if format not in FORMATS:
         raise ExportError(f"unknown export format {format!r}: one of {', '.join(FORMATS)}")
-    if format == "jsonl" and output.is_dir():
-        output = output / "records.jsonl"
     _check_target(output, folder=format in FOLDER_FORMATS)
     staging = _Staging()
     try:

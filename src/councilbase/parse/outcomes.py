@@ -53,11 +53,26 @@ class Cell:
     links: list[str] = field(default_factory=list)
 
 
+MAX_SPAN = 20
+"""The most rows or columns one cell may span (the library's tables span at most 7)."""
+MAX_TABLE_BYTES = 20_000_000
+"""The largest table file read (the library's are about 100 KB)."""
+MAX_COLUMNS = 40
+MAX_CELLS = 400_000
+"""Cells a table may expand to (the largest yearly table has about 2,000): a small file of
+nested spans that would expand to millions is refused, not expanded."""
+
+
+class TableTooLarge(Exception):
+    """The table expands to more cells than an outcomes table has."""
+
+
 class _TableReader(HTMLParser):
-    """Rows of cells, with ``rowspan`` and ``colspan`` expanded."""
+    """Rows of cells, with ``rowspan`` and ``colspan`` expanded (within the limits above)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.cells = 0
         self.rows: list[list[Cell]] = []
         self._row: list[tuple[Cell, int, int]] | None = None
         self._cell: tuple[list[str], list[str], int, int] | None = None
@@ -119,6 +134,11 @@ class _TableReader(HTMLParser):
                 if rows > 1:
                     self._pending[column] = (cell, rows - 1)
                 column += 1
+            if column > MAX_COLUMNS:
+                raise TableTooLarge(f"a row spans more than {MAX_COLUMNS} columns")
+        self.cells += len(cells)
+        if self.cells > MAX_CELLS:
+            raise TableTooLarge(f"the table expands to more than {MAX_CELLS:,} cells")
         if cells:
             self.rows.append(cells)
         self._row = None
@@ -131,16 +151,20 @@ class _TableReader(HTMLParser):
 
 def _span(value: str | None) -> int:
     try:
-        return max(1, min(int(value or 1), 50))
+        return max(1, min(int((value or "1").strip()[:6]), MAX_SPAN))
     except ValueError:
         return 1
 
 
 def read_table(path: Path) -> list[list[Cell]]:
-    """The rows of an HTML table file, spans expanded."""
+    """The rows of an HTML table file, spans expanded; :class:`RecordError` for a table
+    that expands past the limits of a real one."""
     reader = _TableReader()
-    reader.feed(read_text_file(path))
-    reader.close()
+    try:
+        reader.feed(read_text_file(path, MAX_TABLE_BYTES))
+        reader.close()
+    except TableTooLarge as exc:
+        raise RecordError(str(path), f"is not an outcomes table: {exc}") from None
     return reader.rows
 
 

@@ -22,6 +22,35 @@ from councilbase.read.lines import Line, Page
 _BREAK = re.compile(r"\r\n|\r|\n|\ufffe")
 _GUTTER_MARGIN = 4.0
 
+MAX_PAGES = 3000
+"""More pages than any verbatim record has (the longest run to a few hundred)."""
+MAX_OBJECTS_PER_PAGE = 20_000
+"""Drawing objects a page may hold (a born-digital page has about 100-450, a scanned page
+with its OCR layer about 1,400): checked before the page's text is built."""
+MAX_CHARS_PER_PAGE = 60_000
+"""Characters a page may hold (a dense page has about 4,000-8,000): a file made of
+millions of glyphs is refused, never stored."""
+
+
+def _check_page(path: Path, page: pdfium.PdfPage, number: int) -> None:
+    objects = pdfium_c.FPDFPage_CountObjects(page)
+    if objects > MAX_OBJECTS_PER_PAGE:
+        raise RecordError(
+            str(path),
+            f"page {number} holds {objects:,} drawing objects, more than a record's page can"
+            f" ({MAX_OBJECTS_PER_PAGE:,}): not read",
+        )
+
+
+def _check_text(path: Path, textpage: pdfium.PdfTextPage, number: int) -> None:
+    chars = pdfium_c.FPDFText_CountChars(textpage)
+    if chars > MAX_CHARS_PER_PAGE:
+        raise RecordError(
+            str(path),
+            f"page {number} holds {chars:,} characters, more than a record's page can"
+            f" ({MAX_CHARS_PER_PAGE:,}): not read",
+        )
+
 
 def _open(path: Path) -> pdfium.PdfDocument:
     try:
@@ -155,12 +184,18 @@ def read_pdf(path: str | Path) -> list[Page]:
     try:
         if len(document) == 0:
             raise RecordError(str(path), "is a PDF with no pages")
+        if len(document) > MAX_PAGES:
+            raise RecordError(
+                str(path), f"has {len(document):,} pages, more than a record has ({MAX_PAGES:,})"
+            )
         for index in range(len(document)):
             page = document[index]
             try:
                 width, height = page.get_size()
+                _check_page(path, page, index + 1)
                 textpage = page.get_textpage()
                 try:
+                    _check_text(path, textpage, index + 1)
                     lines = _page_lines(textpage, index + 1, width)
                 finally:
                     textpage.close()

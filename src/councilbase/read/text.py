@@ -86,13 +86,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return text if controls <= 8 else None
 
 
-def read_text_file(path: str | Path) -> str:
-    """The text of a file, decoded; :class:`RecordError` when it is unreadable or empty."""
+def read_text_file(path: str | Path, max_bytes: int | None = None) -> str:
+    """The text of a file, decoded; :class:`RecordError` when it is unreadable, empty, or
+    (with ``max_bytes``) larger than a file of its kind can be."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1 if max_bytes is not None else -1)
     except OSError as exc:
         raise RecordError(str(path), f"cannot be read ({exc.strerror})") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise RecordError(
+            str(path), f"is larger than {max_bytes / 1e6:.0f} MB, more than a file of its kind"
+        )
     if not data.strip():
         raise RecordError(str(path), "is empty")
     return decode(str(path), data)

@@ -16,7 +16,12 @@ from typing import Any
 
 from councilbase.model import Record
 from councilbase.store import search as q
-from councilbase.store.ingest import IngestSummary, ProgressCallback, ingest
+from councilbase.store.ingest import (
+    DEFAULT_MEMORY_LIMIT,
+    IngestSummary,
+    ProgressCallback,
+    ingest,
+)
 from councilbase.store.records import load_record, meeting_keys
 from councilbase.store.schema import connect, integrity_problems, rebuild_fts
 
@@ -65,9 +70,17 @@ class Database:
         jobs: int | None = None,
         progress: ProgressCallback | None = None,
         time_limit: float = 300.0,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
     ) -> IngestSummary:
         """Ingest files, folders and globs (see :func:`councilbase.store.ingest.ingest`)."""
-        return ingest(self.conn, paths, jobs=jobs, progress=progress, time_limit=time_limit)
+        return ingest(
+            self.conn,
+            paths,
+            jobs=jobs,
+            progress=progress,
+            time_limit=time_limit,
+            memory_limit=memory_limit,
+        )
 
     def meetings(
         self, *, limit: int | None = None, offset: int = 0, **filters: Any

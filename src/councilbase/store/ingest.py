@@ -32,7 +32,7 @@ from councilbase.pipeline import Parsed, Unit, parse_unit, plan, read_jsonl
 from councilbase.store.outcomes import apply_index
 from councilbase.store.people import build_people
 from councilbase.store.records import FORMAT_PRIORITY, meeting_key, save_record
-from councilbase.store.schema import now
+from councilbase.store.schema import is_stale, now
 
 
 @dataclass
@@ -54,6 +54,10 @@ class IngestSummary:
     interrupted: bool = False
     stopped: str | None = None
     """Why the run stopped early (a full disk, a read-only database), or None."""
+    removed: int = 0
+    """Records removed because the JSONL file that held them no longer does."""
+    people_stale: bool = False
+    """The people could not be rebuilt (interrupted twice): ``people rebuild`` does it."""
 
     def count(self, status: str) -> int:
         """How many sources ended with a status."""
@@ -146,39 +150,72 @@ def store(conn: sqlite3.Connection, unit: Unit, record: Record, sha: str, size: 
     return Outcome(unit.label, status, key)
 
 
-def _forget_missing_parts(conn: sqlite3.Connection, unit: Unit, keep: set[str]) -> None:
-    """Records a JSONL file no longer holds are removed with their sources."""
+def _forget_missing_parts(conn: sqlite3.Connection, unit: Unit, keep: set[str]) -> int:
+    """Records a JSONL file no longer holds are removed with their sources; how many."""
+    removed = 0
     with conn:
         conn.execute("BEGIN IMMEDIATE")
         for row in conn.execute(
             "SELECT id, part FROM sources WHERE path = ?", (unit.path,)
         ).fetchall():
             if row["part"] not in keep:
-                conn.execute("DELETE FROM meetings WHERE source_id = ?", (row["id"],))
+                removed += conn.execute(
+                    "DELETE FROM meetings WHERE source_id = ?", (row["id"],)
+                ).rowcount
                 conn.execute("DELETE FROM sources WHERE id = ?", (row["id"],))
+    return removed
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
+DEFAULT_MEMORY_LIMIT = 1024
+"""Megabytes of address space a parser process may use (a real record needs under 100):
+a file built to exhaust memory (millions of glyphs on a page, a compression bomb) ends
+its worker, and is reported, instead of taking the machine."""
 
 
-def _parse_alone(unit: Unit) -> Parsed:
+def _limit_memory(megabytes: int) -> None:
+    """Pool initializer: cap this worker's address space."""
+    if megabytes > 0:
+        import resource
+
+        size = megabytes << 20
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def _pool(workers: int, memory_limit: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("forkserver"),
+        initializer=_limit_memory,
+        initargs=(memory_limit,),
+    )
+
+
+def _crashed(unit: Unit, memory_limit: int) -> Parsed:
+    limit = f" or needed more memory than the limit ({memory_limit} MB)" if memory_limit else ""
+    return Parsed([], [RecordError(unit.label, f"made the parser crash{limit}; it was skipped")])
+
+
+def _parse_alone(unit: Unit, memory_limit: int, limit: float) -> Parsed:
     """Parse one unit in a process of its own: a crash there is that unit's alone."""
-    with _pool(1) as executor:
-        try:
-            return executor.submit(parse_unit, unit).result()
-        except BrokenProcessPool:
-            return Parsed([], [RecordError(unit.label, "made the parser crash; it was skipped")])
+    executor = _pool(1, memory_limit)
+    try:
+        return executor.submit(parse_unit, unit).result(timeout=limit or None)
+    except BrokenProcessPool:
+        return _crashed(unit, memory_limit)
+    except FuturesTimeout:
+        return Parsed([], [RecordError(unit.label, _too_long(limit))])
+    finally:
+        _kill(executor)
 
 
 def _ping() -> bool:
     return True
 
 
-def _working_pool(workers: int) -> ProcessPoolExecutor | None:
+def _working_pool(workers: int, memory_limit: int) -> ProcessPoolExecutor | None:
     """A pool whose workers start; None where they cannot (a program read from standard
     input, some embedded interpreters): then this process parses alone."""
-    executor = _pool(workers)
+    executor = _pool(workers, memory_limit)
     try:
         if executor.submit(_ping).result(timeout=120):
             return executor
@@ -188,8 +225,9 @@ def _working_pool(workers: int) -> ProcessPoolExecutor | None:
     return None
 
 
-class ParseTimeout(Exception):
-    """A unit took longer than the time limit to parse."""
+class ParseTimeout(BaseException):
+    """A unit took longer than the time limit to parse (a BaseException, so that the
+    parser's own net for unexpected errors does not catch it)."""
 
 
 def _alarm(signum: int, frame: object) -> None:
@@ -221,21 +259,23 @@ def _too_long(limit: float) -> str:
 
 
 def _kill(executor: ProcessPoolExecutor) -> None:
-    """Stop a pool at once, its running workers included."""
-    for process in list(getattr(executor, "_processes", {}).values()):
+    """Stop a pool at once, its running workers included (safe to call twice)."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
         process.kill()
     executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _parse_all(units: list[Unit], workers: int, limit: float = 0) -> Generator[Parsed, None, None]:
-    """Parse units in order, in ``workers`` processes (in this one when 1, or when worker
-    processes cannot start), each within ``limit`` seconds (0: no limit). When a worker dies
-    (a crash inside a PDF library), the unit at the head is parsed alone to find out whether
-    it was the cause, and a new pool takes the rest; a unit over the limit is skipped and its
-    worker killed."""
+def _parse_all(
+    units: list[Unit], workers: int, limit: float = 0, memory_limit: int = DEFAULT_MEMORY_LIMIT
+) -> Generator[Parsed, None, None]:
+    """Parse units in order, in ``workers`` processes (at least one, so that a crash, a
+    time limit or the memory limit costs a worker, never this process; here only when no
+    worker process can start), each within ``limit`` seconds (0: no limit). When a worker
+    dies, the unit at the head is parsed alone to find out whether it was the cause, and a
+    new pool takes the rest; a unit over the time limit is skipped and its worker killed."""
     start = 0
     while start < len(units):
-        executor = _working_pool(workers) if workers > 1 else None
+        executor = _working_pool(max(1, workers), memory_limit)
         if executor is None:
             yield from (_parse_here(unit, limit) for unit in units[start:])
             return
@@ -246,11 +286,10 @@ def _parse_all(units: list[Unit], workers: int, limit: float = 0) -> Generator[P
                 try:
                     parsed = future.result(timeout=limit or None)
                 except BrokenProcessPool:
-                    parsed = _parse_alone(units[start])
+                    parsed = _parse_alone(units[start], memory_limit, limit)
                     restart = True
                 except FuturesTimeout:
                     parsed = Parsed([], [RecordError(units[start].label, _too_long(limit))])
-                    _kill(executor)
                     restart = True
                 start += 1
                 yield parsed
@@ -266,6 +305,11 @@ def _parse_all(units: list[Unit], workers: int, limit: float = 0) -> Generator[P
 def _storage_problem(exc: sqlite3.Error) -> str | None:
     """What to tell the user when the database cannot be written."""
     message = str(exc).lower()
+    if "locked" in message or "busy" in message:
+        return (
+            "the database is locked by another writer (another ingest or import?); wait for "
+            "it to finish"
+        )
     if "full" in message:
         return "the disk (or the database's size limit) is full"
     if "readonly" in message or "read-only" in message:
@@ -282,6 +326,7 @@ def ingest(
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
     time_limit: float = 300.0,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
 ) -> IngestSummary:
     """Ingest files, folders and globs into an open database; a summary of what happened.
 
@@ -318,24 +363,32 @@ def ingest(
     jsonl = [t for t in todo if t[0].format == "jsonl"]
     parallel = [t for t in todo if t[0].format != "jsonl"]
     workers = min(jobs or os.cpu_count() or 1, max(len(parallel), 1))
-    results = _parse_all([t[0] for t in parallel], workers, time_limit)
+    results = _parse_all([t[0] for t in parallel], workers, time_limit, memory_limit)
     try:
         for (unit, sha, size), parsed in zip(parallel, results, strict=True):
             for error in parsed.errors:
                 summary.outcomes.append(Outcome(error.path, "failed", message=error.message))
             for record in parsed.records:
-                summary.outcomes.append(store(conn, unit, record, sha, size))
+                summary.outcomes.append(_store_one(conn, unit, record, sha, size))
             tick(unit.label)
         for unit, sha, size in jsonl:
             keep: set[str] = set()
+            whole = True
             try:
-                for record in read_jsonl(unit.files[0]):
-                    keep.add(meeting_key(record))
-                    summary.outcomes.append(store(conn, unit, record, sha, size))
-            except RecordError as exc:
-                summary.outcomes.append(Outcome(exc.path, "failed", message=exc.message))
-            else:
-                _forget_missing_parts(conn, unit, keep)
+                for read in read_jsonl(unit.files[0]):
+                    if isinstance(read, RecordError):
+                        whole = False
+                        summary.outcomes.append(Outcome(read.path, "failed", message=read.message))
+                        continue
+                    keep.add(meeting_key(read))
+                    summary.outcomes.append(_store_one(conn, unit, read, sha, size))
+            except OSError as exc:
+                whole = False
+                summary.outcomes.append(
+                    Outcome(unit.label, "failed", message=f"cannot be read ({exc.strerror})")
+                )
+            if whole:  # records the file no longer holds go; not when a line could not be read
+                summary.removed += _forget_missing_parts(conn, unit, keep)
             tick(unit.label)
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -350,13 +403,35 @@ def ingest(
         )
     finally:
         results.close()
-    changed = summary.count("added") or summary.count("replaced")
-    if summary.stopped is None and not summary.interrupted and changed:
-        try:
-            build_people(conn)
-        except sqlite3.OperationalError as exc:
-            problem = _storage_problem(exc)
-            if problem is None:
-                raise
-            summary.stopped = f"{problem}: the records are in, the people were not rebuilt"
+        _rebuild_derived(conn, summary)
     return summary
+
+
+def _store_one(
+    conn: sqlite3.Connection, unit: Unit, record: Record, sha: str, size: int
+) -> Outcome:
+    """Store a record; one that the database refuses (a value it cannot hold) is reported
+    and the run goes on. Errors of the database itself (full, locked) stop the run."""
+    try:
+        return store(conn, unit, record, sha, size)
+    except (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError, OverflowError) as exc:
+        return Outcome(unit.label, "failed", meeting_key(record), f"could not be stored ({exc})")
+
+
+def _rebuild_derived(conn: sqlite3.Connection, summary: IngestSummary) -> None:
+    """Rebuild the people from what the database now holds, whatever ended the run
+    (all done, Ctrl-C, a bad file), unless the database cannot be written; a second
+    Ctrl-C leaves them as they were, and `check` then says they are stale."""
+    changed = summary.count("added") or summary.count("replaced") or summary.removed
+    if summary.stopped is not None or not (changed or is_stale(conn, "people")):
+        return
+    try:
+        build_people(conn)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        summary.people_stale = True
+    except sqlite3.OperationalError as exc:
+        problem = _storage_problem(exc)
+        if problem is None:
+            raise
+        summary.stopped = f"{problem}: the records are in, the people were not rebuilt"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from councilbase import reference
 from councilbase.extract.people import Person, Sighting, plain, resolve_people
+from councilbase.store.schema import mark_built
 
 _PERMANENT_REPRESENTATIVE = re.compile(
     r"Permanent Representative of (?:the )?(?P<state>[A-Z][^,;]+?) to the United Nations"
@@ -95,6 +96,7 @@ def build_people(conn: sqlite3.Connection) -> int:
         conn.execute("DELETE FROM people")
         for person in people:
             _save(conn, person)
+        mark_built(conn, "people")
     return len(people)
 
 

@@ -417,6 +417,44 @@ def _m006(conn: sqlite3.Connection) -> None:
     apply_index(conn)
 
 
+M007_DERIVED = """
+-- tables built from others (the people from the speeches), with the state of their source
+-- when they were built: `check` says when they are stale (an ingest stopped before it)
+CREATE TABLE derived (
+    name TEXT PRIMARY KEY,           -- people
+    signature TEXT NOT NULL,         -- the speeches' signature when it was built
+    built_at TEXT NOT NULL
+);
+"""
+
+
+def speeches_signature(conn: sqlite3.Connection) -> str:
+    """Changes whenever speeches are added, removed or replaced (ids are never reused)."""
+    row = conn.execute(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0) FROM speeches"
+    ).fetchone()
+    return f"{row[0]}:{row[1]}:{row[2]}"
+
+
+def mark_built(conn: sqlite3.Connection, name: str) -> None:
+    """Record that a derived table was just built from the current speeches."""
+    conn.execute(
+        "INSERT OR REPLACE INTO derived (name, signature, built_at) VALUES (?, ?, ?)",
+        (name, speeches_signature(conn), now()),
+    )
+
+
+def is_stale(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether a derived table was built before the last change to the speeches."""
+    row = conn.execute("SELECT signature FROM derived WHERE name = ?", (name,)).fetchone()
+    return row is None or row[0] != speeches_signature(conn)
+
+
+def _m007(conn: sqlite3.Connection) -> None:
+    _script(M007_DERIVED)(conn)
+    mark_built(conn, "people")  # databases of earlier versions rebuilt them on every ingest
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "m001_records", _script(M001_RECORDS)),
     Migration(2, "m002_speeches_fts", _script(fts_sql("speeches_fts"))),
@@ -424,6 +462,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "m004_entities_people", _script(M004_ENTITIES)),
     Migration(5, "m005_embeddings", _m005),
     Migration(6, "m006_index_dates", _m006),
+    Migration(7, "m007_derived", _m007),
 )
 
 
@@ -523,8 +562,8 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             if version < latest_version():
                 raise DatabaseError(
                     str(path),
-                    f"has schema version {version}; open it once for writing "
-                    "(`councilbase ingest` with no new files) to upgrade it",
+                    f"has schema version {version}, older than this councilbase's "
+                    f"({latest_version()}); upgrade it with `councilbase upgrade --db {path}`",
                 )
         else:
             _check_identity(conn, str(path))  # before anything is written to the file
@@ -580,6 +619,12 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
             "WHERE s.meeting_id = i.meeting_id AND s.seq = i.speech_seq)"
         )
     ]
+    built = conn.execute("SELECT signature FROM derived WHERE name = 'people'").fetchone()
+    if built is not None and built[0] != speeches_signature(conn):
+        problems.append(
+            "people: built before the last change to the speeches (an ingest was stopped);"
+            " run `councilbase people rebuild`"
+        )
     problems += [
         f"meeting {row[0]}: its source is not marked stored"
         for row in conn.execute(

@@ -154,6 +154,15 @@ def speech_id(meeting: str, seq: int) -> str:
     return f"{meeting}#{seq}"
 
 
+def parse_speech_id(value: str) -> tuple[str, int]:
+    """``S/PV.8700#14`` -> (``S/PV.8700``, 14), the meeting symbol normalised; anything
+    else (a seq that is not a small number, ``#²``) is a :class:`QueryError`."""
+    meeting, hash_, seq = value.strip().rpartition("#")
+    if not hash_ or not re.fullmatch(r"[0-9]{1,6}", seq, re.ASCII):
+        raise QueryError(f"cannot read the speech {value!r}: write it as S/PV.8700#14")
+    return str(parse_meeting(meeting)), int(seq)
+
+
 _TOKEN = re.compile(r'"[^"]*"\*?|[()]|[^\s()"]+|"')
 _OPERATORS = {"AND", "OR", "NOT"}
 _BAREWORD = re.compile(r"^[\w]+\*?$")

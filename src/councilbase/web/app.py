@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,63 +25,11 @@ from markupsafe import Markup, escape
 
 from councilbase import __version__, charts
 from councilbase.store import search as q
-from councilbase.store.database import Database
 from councilbase.store.schema import DatabaseError
 from councilbase.symbols import undocs_url
 from councilbase.web import pages
+from councilbase.web.connection import Connections
 from councilbase.web.security import SecurityHeaders
-
-
-class Connections:
-    """One read-only connection, shared by the threads that answer requests (SQLite
-    serialises its use; the module says so with ``threadsafety == 3``). An ingest writing to
-    the same file never blocks it (WAL).
-
-    Not one connection per thread: with several connections to one file in one process,
-    the SQLite 3.40.1 of Debian 12 let readers see torn pages ("database disk image is
-    malformed", half a JSON string) while another process wrote; one shared connection
-    never did (bench/robustness.py, serving during an ingest)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._cache: dict[tuple[str, tuple[float, int, float, int]], Any] = {}
-        self._db = Database(path, readonly=True)  # refuses a bad file at start-up
-        self._local = threading.local() if sqlite3.threadsafety != 3 else None
-
-    def get(self) -> Any:
-        if self._local is None:
-            return self._db.conn
-        db = getattr(self._local, "db", None)  # a build that cannot share a connection
-        if db is None:
-            db = Database(self.path, readonly=True)
-            self._local.db = db
-        return db.conn
-
-    def signature(self) -> tuple[float, int, float, int]:
-        """Changes whenever the database (or its write-ahead log) does."""
-        main = self.path.stat()
-        wal = self.path.with_name(self.path.name + "-wal")
-        extra = wal.stat() if wal.exists() else None
-        return (
-            main.st_mtime,
-            main.st_size,
-            extra.st_mtime if extra else 0.0,
-            extra.st_size if extra else 0,
-        )
-
-    def cached(self, name: str, compute: Any) -> Any:
-        """A whole-database result (counts over every speech), computed again only when the
-        database changes."""
-        key = (name, self.signature())
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
-        value = compute(self.get())
-        with self._lock:
-            self._cache = {k: v for k, v in self._cache.items() if k[1] == key[1]}
-            self._cache[key] = value
-        return value
 
 
 def _has_embeddings(conn: sqlite3.Connection) -> bool:
@@ -408,9 +355,14 @@ def create_app(db_path: str | Path) -> FastAPI:
     def positions(topic: str) -> Any:
         """Wordfish positions on a topic: computed once for the page and its chart, again
         only when the database changes."""
+        words = " ".join(re.findall(r"\w+", topic.lower()))
+        if not words:
+            raise q.QueryError(f"cannot read the topic {topic!r}: give words of it")
+        q.check_names(connections.get(), q.Filters(topic=words))  # a topic nobody spoke on
         return connections.cached(
-            f"scale:{topic.strip().lower()}",
-            lambda conn: scaling.scale(conn, topic=topic, by="all", bootstrap=20),
+            f"scale:{words}",
+            lambda conn: scaling.scale(conn, topic=words, by="all", bootstrap=20),
+            expensive=True,
         )
 
     def analysis_data(

@@ -4,19 +4,28 @@ councilbase and says how it ended.
 Classes: PDFs cut at random offsets, with flipped bytes, with a password, with no pages,
 with no text layer (a scanned page); text and speech files in other encodings, binary,
 empty, huge (100 MB), with no speaker lines, with speaker lines only; outcome tables with
-broken rows. Every input must end in a clear message or a documented partial result, never
-a traceback or a hang.
+broken rows. And the red team's classes: small files that cost a lot (a page of millions of
+glyphs, a compression bomb, thousands of pages, a table of nested spans), files that are
+not files (a FIFO, a link to /dev/zero), names that are not UTF-8 or hold control
+characters, and JSONL records that nest 10,000 deep or carry values no record can (a date
+2020-13-45, NaN, a wrong type, an unknown code, offsets past their paragraph). Every input
+must end in a clear message or a documented partial result, never a traceback or a hang.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import shutil
+import struct
 import subprocess
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from councilbase.errors import RecordError
 from councilbase.store.database import Database
@@ -160,7 +169,146 @@ def make_corpus(records: Path, out: Path, *, seed: int = 8, huge_mb: int = 100) 
     )
     (tables / "scact2016_table_en.html").write_bytes(b"\xff\xfe\x00garbage" * 100)
     cases.append(Case(tables, "outcome tables with broken rows", "rows"))
+    spans = out / "spans"
+    spans.mkdir(exist_ok=True)
+    cell = '<td rowspan="50" colspan="50">x</td>' * 50
+    (spans / "scact2019_table_en.html").write_text(
+        "<table>" + f"<tr>{cell}</tr>" * 700 + "</table>", encoding="utf-8"
+    )
+    cases.append(Case(spans, "outcome table of nested spans (1.7 MB)", "error"))
+    add("glyphs.pdf", _pdf_with_content(_many_glyphs()), "pdf page of 5 million glyphs", "error")
+    add(
+        "bomb.pdf",
+        _pdf_with_content(_deflate_bomb(72), raw=True),
+        "pdf with a 1.2 GB flate stream",
+        "error",
+    )
+    add("pages.pdf", _pdf_with_pages(4000), "pdf of 4,000 empty pages", "error")
+    good = pdfs[0].read_bytes()
+    odd = out / os.fsdecode(b"b\xff-not-utf8.pdf")
+    odd.write_bytes(good)
+    cases.append(Case(odd, "file name that is not UTF-8", "record"))
+    control = out / "control-\x1b[31m-name.pdf"
+    control.write_bytes(good)
+    cases.append(Case(control, "file name with control characters", "record"))
+    fifo = out / "fifo.pdf"
+    os.mkfifo(fifo)
+    cases.append(Case(fifo, "FIFO named like a record", "error"))
+    zero = out / "zero.pdf"
+    zero.symlink_to("/dev/zero")
+    cases.append(Case(zero, "link to /dev/zero", "error"))
+    record = json.loads(_good_jsonl(records))
+    for name, kind, broken in _bad_records(record):
+        add(name, broken.encode("utf-8"), kind, "error")
     return cases
+
+
+def _good_jsonl(records: Path) -> str:
+    """One real record as a JSONL line (S/PV.8700 from its PDF)."""
+    from councilbase.extract import extract
+    from councilbase.model import record_to_json
+    from councilbase.parse import parse_pdf
+
+    record = parse_pdf(records / "pdf" / "S_PV.8700_E.pdf")
+    extract(record)
+    return json.dumps(record_to_json(record), ensure_ascii=False)
+
+
+def _bad_records(record: dict[str, object]) -> list[tuple[str, str, str]]:
+    """JSONL files of one record each, broken in one way each."""
+    import copy
+
+    def variant(change: Any) -> str:
+        value = copy.deepcopy(record)
+        change(value)
+        return json.dumps(value, ensure_ascii=False)
+
+    def set_date(r: Any) -> None:
+        r["date"] = "2020-13-45"
+
+    def set_type(r: Any) -> None:
+        r["meeting_number"] = "eight thousand"
+
+    def set_code(r: Any) -> None:
+        r["speeches"][0]["state"] = "XXX"
+
+    def set_offsets(r: Any) -> None:
+        r["speeches"][1]["mentions"] = [
+            {
+                "kind": "state",
+                "code": "SYR",
+                "text": "Syria",
+                "paragraph": 0,
+                "start": 10**6,
+                "end": 10**6 + 5,
+            }
+        ]
+
+    nan = json.dumps(record).replace('"meeting_number": 8700', '"meeting_number": NaN')
+    deep = "[" * 10_000 + "]" * 10_000
+    return [
+        ("deep.jsonl", "JSONL line nested 10,000 deep", deep),
+        ("bad-date.jsonl", "JSONL record dated 2020-13-45", variant(set_date)),
+        ("nan.jsonl", "JSONL record with NaN", nan),
+        ("bad-type.jsonl", "JSONL record with a wrong type", variant(set_type)),
+        ("bad-code.jsonl", "JSONL record with an unknown state code", variant(set_code)),
+        ("bad-offsets.jsonl", "JSONL record with offsets past a paragraph", variant(set_offsets)),
+    ]
+
+
+def _pdf_with_content(content: bytes, *, raw: bool = False, pages: int = 1) -> bytes:
+    """A PDF whose pages draw ``content`` (Flate-compressed here, or already when ``raw``)."""
+    stream = content if raw else zlib.compress(content, 9)
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        f"<</Type/Pages/Kids[{kids}]/Count {pages}>>".encode(),
+    ]
+    content_id = 3 + pages
+    font_id = content_id + 1
+    objects += [
+        f"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 {font_id} 0 R>>>>"
+        f"/Contents {content_id} 0 R>>".encode()
+        for _ in range(pages)
+    ]
+    objects.append(
+        b"<</Length %d/Filter/FlateDecode>>stream\n" % len(stream) + stream + b"\nendstream"
+    )
+    objects.append(b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _many_glyphs(objects: int = 5000, each: int = 1000) -> bytes:
+    """A page's text: ``objects`` text runs of ``each`` glyphs (5 million by default)."""
+    line = b"(" + b"a" * each + b") Tj T* "
+    return b"BT /F1 1 Tf 1 TL 10 800 Td " + line * objects + b" ET"
+
+
+def _deflate_bomb(blocks: int) -> bytes:
+    """A zlib stream that inflates to ``blocks`` x 16 MiB of spaces (1.2 GB for 72) from
+    about 1 MB: one compressed block repeated, with the right checksum."""
+    block = b" " * (1 << 24)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    piece = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    for _ in range(blocks):
+        adler = zlib.adler32(block, adler)
+    end = compressor.flush(zlib.Z_FINISH)
+    return b"\x78\xda" + piece * blocks + end + struct.pack(">I", adler)
+
+
+def _pdf_with_pages(pages: int) -> bytes:
+    return _pdf_with_content(b"BT ET", pages=pages)
 
 
 def _pdf_without_pages() -> bytes:
@@ -188,7 +336,7 @@ def run_case(case: Case, db_path: Path, time_limit: float) -> Ending:
     started = time.perf_counter()
     try:
         with Database(db_path) as db:
-            if case.expect == "rows":
+            if case.path.is_dir():
                 summary = import_outcomes(db.conn, case.path)
                 rows = summary.total
                 message = (
@@ -196,7 +344,7 @@ def run_case(case: Case, db_path: Path, time_limit: float) -> Ending:
                     f"{len(summary.errors)} files refused: "
                     + "; ".join(str(e) for e in summary.errors)[:300]
                 )
-                result = "rows"
+                result = "rows" if rows or not summary.errors else "error"
             else:
                 before = db.conn.execute("SELECT count(*) FROM meetings").fetchone()[0]
                 outcome = db.ingest([str(case.path)], jobs=1, time_limit=time_limit)
