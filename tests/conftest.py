@@ -38,6 +38,27 @@ def records() -> Path:
 
 
 @pytest.fixture(scope="session")
+def eras(records: Path) -> Path:
+    """Records of other eras and of the General Assembly (../shared/eras)."""
+    folder = records.parent / "eras"
+    if not folder.is_dir():
+        _need("../shared/eras")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def ocr_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One OCR cache for the session's tests (each scan is read by Tesseract once)."""
+    return tmp_path_factory.mktemp("ocr-cache")
+
+
+@pytest.fixture(scope="session")
+def tesseract(tool: object) -> str:
+    """The tesseract command (installed by .ci/run)."""
+    return tool("tesseract")  # type: ignore[operator,no-any-return]
+
+
+@pytest.fixture(scope="session")
 def pdf_dir(records: Path) -> Path:
     return records / "pdf"
 

@@ -75,11 +75,16 @@ def test_password_protected_pdf(pdf_dir: Path, tmp_path: Path, tool: Callable[[s
 
 
 def test_scan_without_text_layer(tmp_path: Path) -> None:
+    """A page without text: OCR (the default, auto) finds none either; with --ocr never the
+    message says OCR is needed."""
     document = pdfium.PdfDocument.new()
     document.new_page(612, 792)
     path = tmp_path / "scan.pdf"
     document.save(str(path))
-    check_one_line(path, "OCR is needed")
+    check_one_line(path, "has no text layer (a scanned record): OCR found no text on it either")
+    with pytest.raises(RecordError) as caught:
+        parse_path(path, ocr="never")
+    assert "OCR is needed before it can be parsed (run with --ocr auto)" in str(caught.value)
 
 
 def test_text_that_is_not_a_record(tmp_path: Path) -> None:

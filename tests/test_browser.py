@@ -149,7 +149,7 @@ def test_the_analysis_page(server: str, browser: object) -> None:
         )
     assert "2020-01" in page.inner_text("main table >> nth=3")
     assert "Words distinctive of" in page.inner_text("main")
-    assert "Vote agreement, 2020-01" in page.inner_text("main")
+    assert "Vote agreement in the Security Council, 2020-01" in page.inner_text("main")
     # positions listed from one end of the scale to the other
     cells = page.locator("h2:has-text('Positions on') ~ table >> nth=0").locator(
         "tbody tr td:nth-child(2)"

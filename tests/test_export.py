@@ -36,6 +36,7 @@ TABLES = [
     "sources",
     "speeches",
     "statements",
+    "veto_debates",
     "vetoes",
     "vote_casts",
     "votes",

@@ -79,7 +79,8 @@ def test_make_demo_builds_prints_and_serves(records: Path, tmp_path: Path) -> No
     env = dict(os.environ, COUNCILBASE_RECORDS=str(records))
     printed, pages = run_demo(env, tmp_path / "demo.db")
     assert "Traceback" not in printed and "error" not in printed.lower(), printed
-    assert "ingest: 45 added" in printed
+    assert "Sample records from" in printed and "and 4 of the General Assembly's" in printed
+    assert "ingest: 49 added" in printed  # 45 of the Council's, 4 of the Assembly's
     assert "--- councilbase show S/PV.8698" in printed
     assert "speeches match; showing 1-3" in printed
     assert "serving " in printed and f"{tmp_path / 'demo.db'}" in printed
@@ -90,8 +91,9 @@ def test_make_demo_builds_prints_and_serves(records: Path, tmp_path: Path) -> No
         ("/api/", 200),
     ]
     home = pages[0][2]
-    # the corpus meetings are dated by the index: the records run to March 2020
-    assert "45 meetings" in home and "2020-01-08 to 2020-03-03" in home
+    # the corpus meetings are dated by the index: the records run to March 2020 (and the
+    # Assembly's from 1993)
+    assert "49 meetings" in home and "1993-11-01 to 2020-03-03" in home
 
 
 def test_make_demo_without_records_uses_the_synthetic_sample(tmp_path: Path) -> None:

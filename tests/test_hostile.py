@@ -133,8 +133,22 @@ def test_a_time_limit_with_parallel_workers_skips_the_file(records: Path, tmp_pa
 
 def test_an_older_database_is_upgraded_by_its_command(ingested_copy: Path) -> None:
     conn = sqlite3.connect(ingested_copy)
+    # undo m007 to m009: a database as version 6 left it
     conn.execute("DROP TABLE derived")
-    conn.execute("DELETE FROM migrations WHERE number = 7")
+    conn.execute("ALTER TABLE meetings DROP COLUMN layout")
+    conn.execute("ALTER TABLE meetings DROP COLUMN reading")
+    conn.execute("DROP TABLE veto_debates")
+    conn.execute("DROP INDEX meetings_body")
+    for table, column in (
+        ("meetings", "body"),
+        ("speeches", "function"),
+        ("agenda_items", "item_number"),
+        ("agenda_items", "continued"),
+        ("votes", "decision"),
+    ):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.execute("UPDATE speeches SET facets = replace(facets, ' bodySC', '')")
+    conn.execute("DELETE FROM migrations WHERE number >= 7")
     conn.execute("PRAGMA user_version = 6")
     conn.commit()
     conn.close()

@@ -121,7 +121,7 @@ def test_python_api_rows_convert_to_tables(ingested: Path) -> None:
         hits = db.search("humanitarian", state="RUS", limit=5)
         table = hits.to_arrow()
         assert table.num_rows == len(hits)
-        assert table.column_names[:4] == ["id", "meeting", "date", "seq"]
+        assert table.column_names[:5] == ["id", "meeting", "body", "date", "seq"]
         frame = db.speeches(meeting="S/PV.8700").to_pandas()
         assert len(frame) == 23
         assert list(frame["speaker_line"][:2]) == [

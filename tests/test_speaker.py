@@ -22,6 +22,18 @@ from councilbase.parse.speaker import classify_role, language_change, match_spea
         ("Mr. Nebenzia (Russian Federation) :  The", "Mr.", "Nebenzia", "Russian Federation", None),
         ("Mr. Pecsteen de Buytswerve (Belgium): I", "Mr.", "Pecsteen de Buytswerve", "Belgium", None),
         ("Mr. Al-Ahmad Al-Jaber Al-Sabah (Kuwait) (spoke in Arabic): I", "Mr.", "Al-Ahmad Al-Jaber Al-Sabah", "Kuwait", "Arabic"),
+        # other eras: "(interpretation from Arabic)" (the 1990s), "(translated from Russian)"
+        # and names in capitals (the Official Records), a small-capital title OCR misread
+        ("Mr. Elaraby (Egypt)(interpretation from Arabic): Today", "Mr.", "Elaraby", "Egypt", "Arabic"),
+        ("The PRESIDENT: I thank him.", "The President", None, None, None),
+        ("The PRESIDENT (translated from Russian): The item", "The President", None, None, "Russian"),
+        ("The Presipent (translated from Russian): The item", "The President", None, None, "Russian"),
+        ("Mr. MALIK (Union of Soviet Socialist Republics) (translated from Russian): x", "Mr.", "Malik", "Union of Soviet Socialist Republics", "Russian"),
+        ("Sir Gladwyn JEBB (United Kingdom): x", "Sir", "Gladwyn Jebb", "United Kingdom", None),
+        ("Mr. Ladsous (spoke in French) (France): x", "Mr.", "Ladsous", "France", "French"),
+        ("Mr. Ladsous (France) (spoke in French): x", "Mr.", "Ladsous", "France", "French"),
+        # the Assembly: a colon misprinted before the parenthesis
+        ("Mr. Briz Gutiérrez: (Guatemala) (spoke in Spanish): My", "Mr.", "Briz Gutiérrez", "Guatemala", "Spanish"),
     ],
 )  # fmt: skip
 def test_speaker_line_parts(

@@ -47,6 +47,8 @@ def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
             "m005_embeddings",
             "m006_index_dates",
             "m007_derived",
+            "m008_reading",
+            "m009_bodies",
         ]
         assert db.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
         assert db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID

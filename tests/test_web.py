@@ -88,15 +88,19 @@ def test_person_state_resolution_outcomes(client: TestClient) -> None:
     assert client.get("/api/people/nebenzia@RUS").json()["speech_count"] == 25
     state = client.get("/api/states/RUS").json()
     assert state["name"] == "Russian Federation"
-    # S/PV.8700 (amendment, draft), the speech-level files' lists (8712, 8719, 8722, 8732)
-    # and the synthetic S/PV.9999
+    # S/PV.8700 (amendment, draft), the speech-level files' lists (unanimous ones, whose
+    # only list is "In favour:", among them) and the synthetic S/PV.9999
     assert [(v["meeting"], v["vote"]) for v in state["votes"]] == [
         ("S/PV.8700", "in_favour"),
         ("S/PV.8700", "abstaining"),
+        ("S/PV.8701", "in_favour"),
+        ("S/PV.8709", "in_favour"),
         ("S/PV.8712", "abstaining"),
+        ("S/PV.8718", "in_favour"),
         ("S/PV.8719", "abstaining"),
         ("S/PV.8722", "abstaining"),
         ("S/PV.8732", "abstaining"),
+        ("S/PV.8736", "in_favour"),
         ("S/PV.9999", "in_favour"),
     ]
     agreement = {a["other"]: (a["votes"], a["same"]) for a in state["agreement"]}
@@ -220,7 +224,7 @@ def test_analysis_page_and_api(client: TestClient) -> None:
     )
     assert page.status_code == 200
     html = page.text
-    assert '<img src="/charts/agreement.svg?from=2020-01&amp;to=2020-01"' in html
+    assert '<img src="/charts/agreement.svg?from=2020-01&amp;to=2020-01&amp;body=SC"' in html
     assert "Words distinctive of" in html and "Positions on Middle East" in html
     data = client.get(
         "/api/analysis", params={"from": "2020-01", "to": "2020-01", "term": "cross-border"}

@@ -22,3 +22,15 @@ def open(path: str | Path | None = None, *, readonly: bool = False) -> Database:
     from councilbase.store.database import open_database
 
     return open_database(path, readonly=readonly)
+
+
+def cache_dir(name: str, variable: str | None = None) -> Path:
+    """Where councilbase keeps a cache: ``$variable`` when set, else
+    ``$XDG_CACHE_HOME/councilbase/<name>`` (``~/.cache/councilbase/<name>``)."""
+    import os
+    from pathlib import Path
+
+    if variable and os.environ.get(variable):
+        return Path(os.environ[variable])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "councilbase" / name

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 # --- page furniture -------------------------------------------------------------------
@@ -171,6 +171,12 @@ def _frequencies() -> dict[str, int]:
         for part in re.findall(r"[A-Za-z]+", word):
             words[part.lower()] = max(words.get(part.lower(), 0), 1000)
     return words
+
+
+def frequencies() -> Mapping[str, int]:
+    """The whole vocabulary, lower-case word to how common it is (read-only use: for a
+    caller that looks up many words at once)."""
+    return _frequencies()
 
 
 def word_frequency(word: str) -> int:

@@ -40,11 +40,9 @@ class FetchError(ValueError):
 
 def default_cache() -> Path:
     """``$COUNCILBASE_CACHE``, else ``~/.cache/councilbase/ods``."""
-    env = os.environ.get("COUNCILBASE_CACHE")
-    if env:
-        return Path(env)
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "councilbase" / "ods"
+    from councilbase import cache_dir
+
+    return cache_dir("ods", "COUNCILBASE_CACHE")
 
 
 def normalize_symbol(text: str) -> str:

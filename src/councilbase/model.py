@@ -8,19 +8,32 @@ The schema is documented in ``schemas/record.schema.json``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 SCHEMA = "councilbase.record/1"
 
-Role = Literal["president", "member", "invited_state", "un_official", "briefer", "unknown"]
-ROLES: tuple[str, ...] = (
+Role = Literal[
     "president",
     "member",
     "invited_state",
+    "observer",
+    "chair",
+    "rapporteur",
     "un_official",
     "briefer",
     "unknown",
-)
+]
+ROLES: tuple[str, ...] = get_args(Role)
+"""The capacities a speaker speaks in. ``member``: a member of the body (of the Council
+at that meeting; of the United Nations in the Assembly); ``invited_state``: a state the
+Council invited to its table; ``observer``: an observer of the Assembly (the Holy See, the
+State of Palestine, the European Union, ...); ``chair`` and ``rapporteur``: the officers
+of a committee, panel or round table reporting to the Assembly (their function in
+``Speech.function``)."""
+
+BODIES: tuple[str, ...] = ("SC", "GA")
+"""The bodies whose records councilbase reads: the Security Council and the General
+Assembly."""
 
 
 @dataclass
@@ -48,6 +61,10 @@ class AgendaItem:
     title: str
     sub_items: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
+    number: int | None = None
+    """The Assembly's number for the item ("Agenda item 73" -> 73)."""
+    continued: bool = False
+    """The item was taken up at an earlier meeting ("Agenda item 73 (continued)")."""
 
 
 @dataclass
@@ -118,6 +135,9 @@ class Speech:
     explains_vote: int | None = None
     """Index into the record's ``votes`` of the vote it explains."""
     positions: list[Position] = field(default_factory=list)
+    function: str | None = None
+    """The office the speaker speaks in, printed after the speaker's state: "Rapporteur of
+    the Third Committee", "Chair of round table 2", "Vice-President"."""
     state: str | None = None
     """Code of the state the speaker speaks for (the President: the presiding member)."""
     organisation: str | None = None
@@ -208,13 +228,19 @@ class Vote:
     unanimous: bool = False
     without_vote: bool = False
     resolution: str | None = None
-    """``S/RES/2504 (2020)`` when adopted as a resolution."""
+    """``S/RES/2504 (2020)`` (the Council) or ``A/RES/64/299`` (the Assembly) when adopted
+    as a resolution."""
     vetoed_by: list[str] = field(default_factory=list)
     """Codes of the permanent members whose negative vote defeated it."""
     proposer: str | None = None
     item: int | None = None
     """Index into ``items`` of the vote passage, or of the speech announcing the result."""
     warnings: list[str] = field(default_factory=list)
+    decision: str | None = None
+    """The Assembly's decision number when a draft decision was adopted (``64/555``)."""
+    notes: list[str] = field(default_factory=list)
+    """What the record prints after the vote about it: "[Subsequently, the delegation of
+    X informed the Secretariat that it had intended to vote against.]"."""
 
 
 @dataclass
@@ -223,6 +249,16 @@ class Statement:
 
     symbol: str
     item: int
+
+
+@dataclass
+class PageReading:
+    """How one page was read: from its text layer (``text``) or by OCR (``ocr``), and how
+    good its text looks, 0 to 1 (the share of its words that are words)."""
+
+    page: int
+    source: str
+    quality: float
 
 
 @dataclass
@@ -258,6 +294,13 @@ class Record:
     warnings: list[str] = field(default_factory=list)
     votes: list[Vote] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    layout: str | None = None
+    """The layout family whose rules read the record (see ``councilbase.parse.layouts``)."""
+    reading: list[PageReading] = field(default_factory=list)
+    """How each page was read (PDF records)."""
+    body: str = "SC"
+    """``SC`` (a Security Council meeting) or ``GA`` (a plenary meeting of the General
+    Assembly)."""
 
     @property
     def speeches(self) -> list[Speech]:
@@ -274,12 +317,14 @@ def record_to_json(record: Record) -> dict[str, Any]:
             data = asdict(item)
             data.pop("kind")
             data["item"] = order
+            data["body"] = record.body
             items.append({"kind": "speech", "speech": len(speeches)})
             speeches.append(data)
         else:
             items.append(asdict(item))
     return {
         "schema": SCHEMA,
+        "body": record.body,
         "symbol": record.symbol,
         "meeting_number": record.meeting_number,
         "resumption": record.resumption,
@@ -298,11 +343,13 @@ def record_to_json(record: Record) -> dict[str, Any]:
         "warnings": list(record.warnings),
         "votes": [asdict(v) for v in record.votes],
         "statements": [asdict(s) for s in record.statements],
+        "layout": record.layout,
+        "reading": [asdict(r) for r in record.reading],
     }
 
 
 def _speech_from_json(data: dict[str, Any]) -> Speech:
-    fields = {k: v for k, v in data.items() if k != "item"}
+    fields = {k: v for k, v in data.items() if k not in ("item", "body")}
     fields["language_changes"] = [LanguageChange(**c) for c in fields.get("language_changes", [])]
     fields["positions"] = [Position(**p) for p in fields.get("positions", [])]
     fields["mentions"] = [Mention(**m) for m in fields.get("mentions", [])]
@@ -358,6 +405,9 @@ def record_from_json(data: dict[str, Any]) -> Record:
         warnings=list(data.get("warnings", [])),
         votes=[vote_from_json(v) for v in data.get("votes", [])],
         statements=[Statement(**s) for s in data.get("statements", [])],
+        layout=data.get("layout"),
+        reading=[PageReading(**r) for r in data.get("reading", [])],
+        body=data.get("body", "SC"),
     )
 
 

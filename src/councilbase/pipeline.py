@@ -8,6 +8,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,9 @@ from councilbase.model import Record, record_from_json
 from councilbase.parse import parse_path
 from councilbase.parse.corpus import parse_corpus
 from councilbase.read.speeches import is_corpus_name, name_fields
+
+DEFAULT_TIME_LIMIT = 300.0
+"""Seconds a file may take to parse when no limit is given (a PDF OCR may read: more)."""
 
 
 @dataclass
@@ -49,7 +53,13 @@ def looks_like_text_record(path: Path) -> bool:
     if b"\f" in head:
         return True
     text = head.decode("utf-8", errors="replace")
-    return "Security Council" in text[:1500] and ("meeting" in text[:1500] or "S/PV." in text[:300])
+    council = "Security Council" in text[:1500] and (
+        "meeting" in text[:1500] or "S/PV." in text[:300]
+    )
+    assembly = "General Assembly" in text[:1500] and (
+        "plenary meeting" in text[:1500].lower() or re.search(r"A/(?:ES-)?\d+/PV\.", text[:600])
+    )
+    return bool(council or assembly)
 
 
 def classify(path: Path) -> str:
@@ -82,6 +92,27 @@ class Unit:
     format: str
     files: list[Path]
     part: str = ""
+    ocr: str = "auto"
+    """How pages are read by OCR: auto, always or never (see :mod:`councilbase.read.pdf`)."""
+
+    def time_limit(self, base: float | None = None) -> float:
+        """Seconds this unit may take to parse: ``base`` when given (0: no limit), else
+        the default: 300 s, and for a PDF whose pages OCR may read (several seconds a
+        page) 20 s a page when that is more."""
+        if base is not None:
+            return base
+        base = DEFAULT_TIME_LIMIT
+        if self.format != "pdf" or self.ocr == "never":
+            return base
+        try:
+            import pypdfium2 as pdfium
+
+            document = pdfium.PdfDocument(str(self.files[0]))
+            pages = len(document)
+            document.close()
+        except Exception:  # an unreadable file fails quickly in the parser anyway
+            return base
+        return max(base, 20.0 * pages)
 
     @property
     def label(self) -> str:
@@ -229,7 +260,7 @@ def parse_unit(unit: Unit) -> Parsed:
                 [r for r in read if isinstance(r, RecordError)],
             )
         else:
-            parsed = Parsed([parse_path(unit.files[0])], [])
+            parsed = Parsed([parse_path(unit.files[0], unit.ocr)], [])
         for record in parsed.records:
             _safe_paths(record)
             extract(record)
@@ -299,13 +330,14 @@ def _lines(handle: Any, limit: int) -> Iterator[bytes | None]:
         yield line
 
 
-def parse_inputs(paths: Iterable[str]) -> ParseResult:
+def parse_inputs(paths: Iterable[str], ocr: str = "auto") -> ParseResult:
     """Parse every input (files, folders, globs); corpus files are grouped into one record
     per meeting."""
     result = ParseResult()
     units, missing, _ = plan(paths)
     result.errors.extend(missing)
     for unit in units:
+        unit.ocr = ocr
         parsed = parse_unit(unit)
         result.records.extend(parsed.records)
         result.errors.extend(parsed.errors)

@@ -83,12 +83,16 @@ def write_synthetic(folder: Path) -> Path:
 
 
 def demo_inputs() -> tuple[list[str], str]:
-    """What `make demo` ingests: the real sample records (PDFs and speech-level files)
-    when present, else the synthetic record; and a line saying which."""
+    """What `make demo` ingests: the real sample records (PDFs and speech-level files, and
+    the General Assembly's records beside them in ``eras``) when present, else the synthetic
+    record; and a line saying which."""
     folder = records_dir()
     if folder is not None and (folder / "pdf").is_dir():
         inputs = [str(folder / name) for name in ("pdf", "speeches") if (folder / name).is_dir()]
-        return inputs, f"Sample records from {folder}"
+        assembly = sorted((folder.parent / "eras").glob("A_*.pdf"))
+        inputs += [str(path) for path in assembly]
+        more = f" and {len(assembly)} of the General Assembly's" if assembly else ""
+        return inputs, f"Sample records from {folder}{more}"
     import tempfile
 
     path = write_synthetic(Path(tempfile.mkdtemp(prefix="councilbase-sample-")))

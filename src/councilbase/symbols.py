@@ -43,6 +43,14 @@ class MeetingSymbol:
             return f"A/{self.session}/PV.{self.number}"
         return f"S/PV.{self.number}"
 
+    @property
+    def token(self) -> str:
+        """The meeting's number as a search token: ``8700`` for S/PV.8700, ``A48n46`` for
+        A/48/PV.46, ``AES10n21`` for A/ES-10/PV.21."""
+        if self.body == "GA":
+            return f"A{(self.session or '').replace('-', '')}n{self.number}"
+        return str(self.number)
+
     def __str__(self) -> str:
         text = self.base
         if self.resumption:

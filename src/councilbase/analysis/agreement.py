@@ -1,5 +1,5 @@
 """How often members voted the same way, from the records' own vote lists (failed drafts
-and amendments included).
+and amendments included): the Council's votes, the Assembly's recorded votes, or both.
 
 What counts as a member's vote: the lists In favour / Against / Abstaining of each vote
 taken; a vote adopted unanimously (printed without lists) counts as every member in favour:
@@ -36,11 +36,15 @@ class Ballot:
 
 
 def ballots(
-    conn: sqlite3.Connection, date_from: str | None = None, date_to: str | None = None
+    conn: sqlite3.Connection,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    body: str | None = None,
 ) -> list[Ballot]:
     """Every vote taken in the period with each member's vote (see the module's rules);
-    a meeting without a date counts as 1 July of its year."""
-    where, args = _period(date_from, date_to)
+    a meeting without a date counts as 1 July of its year. ``body``: the Council's votes
+    (``SC``) or the Assembly's recorded votes (``GA``); both when None."""
+    where, args = _period(date_from, date_to, body)
     votes: dict[int, Ballot] = {}
     unanimous: list[tuple[int, int, int | None]] = []
     for vote_id, meeting_id, day, year, is_unanimous, without_vote in conn.execute(
@@ -94,11 +98,12 @@ def agreement_with_others(
     state: str,
     date_from: str | None = None,
     date_to: str | None = None,
+    body: str | None = None,
 ) -> Rows[Agreement]:
     """A state's agreement with every member it voted beside, most agreeing first."""
     votes: Counter[str] = Counter()
     same: Counter[str] = Counter()
-    for ballot in ballots(conn, date_from, date_to):
+    for ballot in ballots(conn, date_from, date_to, body):
         mine = ballot.casts.get(state)
         if mine is None:
             continue
@@ -123,13 +128,16 @@ class Pair:
 
 
 def agreement_matrix(
-    conn: sqlite3.Connection, date_from: str | None = None, date_to: str | None = None
+    conn: sqlite3.Connection,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    body: str | None = None,
 ) -> Rows[Pair]:
     """Every pair of members that voted together, with how often they voted alike (the
     absence rule of this module). Each pair appears once, a < b."""
     votes: Counter[tuple[str, str]] = Counter()
     same: Counter[tuple[str, str]] = Counter()
-    for ballot in ballots(conn, date_from, date_to):
+    for ballot in ballots(conn, date_from, date_to, body):
         members = sorted(ballot.casts)
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
@@ -141,9 +149,14 @@ def agreement_matrix(
     )
 
 
-def _period(date_from: str | None, date_to: str | None) -> tuple[str, list[object]]:
+def _period(
+    date_from: str | None, date_to: str | None, body: str | None = None
+) -> tuple[str, list[object]]:
     where = ""
     args: list[object] = []
+    if body:
+        where += " AND m.body = ?"
+        args.append(body)
     if date_from:
         where += f" AND {PERIOD_DATE} >= ?"
         args.append(parse_bound(date_from, end=False))
@@ -206,6 +219,7 @@ def with_majority(
     by: str = "year",
     date_from: str | None = None,
     date_to: str | None = None,
+    body: str | None = None,
 ) -> Rows[WithMajority]:
     """A state's agreement with the majority over time: the majority is the vote most
     members cast (a tie has no majority and is left out); a vote where the state did not
@@ -214,7 +228,7 @@ def with_majority(
         raise ValueError(f"by must be year or month, not {by!r}")
     width = 4 if by == "year" else 7
     totals: dict[str, list[int]] = {}
-    for ballot in ballots(conn, date_from, date_to):
+    for ballot in ballots(conn, date_from, date_to, body):
         mine = ballot.casts.get(state)
         if mine is None:
             continue

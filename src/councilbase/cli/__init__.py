@@ -84,7 +84,8 @@ def _internal_error(exc: Exception) -> None:
 
 app = typer.Typer(
     cls=OneLineErrors,
-    help="councilbase: UN Security Council meeting records as a structured, searchable database.",
+    help="councilbase: the verbatim records of the UN Security Council (and the General"
+    " Assembly) as a structured, searchable database.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

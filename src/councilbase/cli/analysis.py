@@ -11,6 +11,7 @@ from typing import Any
 import typer
 
 from councilbase.cli.common import (
+    BODY,
     CITES,
     DATE_FROM,
     DATE_TO,
@@ -103,6 +104,7 @@ def agreement(
     matrix: bool = typer.Option(
         False, "--matrix", help="Print every pair as a square table of percentages."
     ),
+    body: str | None = BODY,
     as_json: bool = JSON_OPTION,
     plot: Path | None = PLOT_OPTION,
 ) -> None:
@@ -113,12 +115,13 @@ def agreement(
     """
     from councilbase.analysis import agreement as ag
     from councilbase.charts import Chart
-    from councilbase.store.search import resolve_state_filter
+    from councilbase.store.search import resolve_body_filter, resolve_state_filter
 
     check_plot(plot)
     if majority and not state:
         fail("--majority needs --state: whose agreement with the majority?")
-    make_filters(date_from=date_from, date_to=date_to)
+    filters = make_filters(date_from=date_from, date_to=date_to, body=body)
+    chosen = filters.body and checked(lambda: resolve_body_filter(filters.body or ""))
     code = checked(lambda: resolve_state_filter(state)) if state else None
     database = open_db(db, readonly=True)
     try:
@@ -131,7 +134,9 @@ def agreement(
                 "bar", "Vetoes by state and year", [(f"{r.state} {r.year}", r.vetoes) for r in rows]
             )
         elif code and majority:
-            rows = checked(lambda: ag.with_majority(conn, code, by.value, date_from, date_to))
+            rows = checked(
+                lambda: ag.with_majority(conn, code, by.value, date_from, date_to, chosen)
+            )
             chart = Chart(
                 "bar",
                 f"{code}: share of votes with the majority",
@@ -139,14 +144,14 @@ def agreement(
                 value_format="{:.0%}",
             )
         elif code:
-            rows = checked(lambda: ag.agreement_with_others(conn, code, date_from, date_to))
+            rows = checked(lambda: ag.agreement_with_others(conn, code, date_from, date_to, chosen))
             chart = Chart(
                 "hbar",
                 f"How often {code} voted as each member did",
                 [(r.other, r.share) for r in rows],
             )
         else:
-            pairs = checked(lambda: ag.agreement_matrix(conn, date_from, date_to))
+            pairs = checked(lambda: ag.agreement_matrix(conn, date_from, date_to, chosen))
             rows = list(pairs)
             labels = sorted({p.a for p in pairs} | {p.b for p in pairs})
             chart = Chart(
@@ -181,6 +186,7 @@ def trend(
     mentions: str | None = MENTIONS,
     cites: str | None = CITES,
     organisation: str | None = ORGANISATION,
+    body: str | None = BODY,
     as_json: bool = JSON_OPTION,
     plot: Path | None = PLOT_OPTION,
 ) -> None:
@@ -205,6 +211,7 @@ def trend(
         mentions=mentions,
         cites=cites,
         organisation=organisation,
+        body=body,
     )
     database = open_db(db, readonly=True)
     try:
@@ -223,6 +230,7 @@ def distinctive(
     date_from: str | None = DATE_FROM,
     date_to: str | None = DATE_TO,
     top: int = typer.Option(20, min=1, max=1000, help="How many words (1 to 1000)."),
+    body: str | None = BODY,
     as_json: bool = JSON_OPTION,
     plot: Path | None = PLOT_OPTION,
 ) -> None:
@@ -236,7 +244,9 @@ def distinctive(
     from councilbase.store.search import check_names
 
     check_plot(plot)
-    filters = make_filters(state=state, topic=topic, date_from=date_from, date_to=date_to)
+    filters = make_filters(
+        state=state, topic=topic, date_from=date_from, date_to=date_to, body=body
+    )
     database = open_db(db, readonly=True)
     try:
         checked(lambda: check_names(database.conn, filters))
@@ -318,6 +328,7 @@ def similar(
     ),
     topic: str | None = TOPIC,
     limit: int = typer.Option(10, min=1, max=1000, help="How many speeches (1 to 1000)."),
+    body: str | None = BODY,
     as_json: bool = JSON_OPTION,
     plot: Path | None = PLOT_OPTION,
 ) -> None:
@@ -330,6 +341,7 @@ def similar(
     from councilbase.charts import Chart
 
     check_plot(plot)
+    filters = make_filters(body=body)
     database = open_db(db, readonly=True)
     try:
         conn = database.conn
@@ -342,13 +354,19 @@ def similar(
             )
         elif re.fullmatch(r"[AS]/.*PV\.\d+.*#\d+", text_or_speech.strip(), re.IGNORECASE):
             rows = checked(
-                lambda: sem.more_like_this(conn, chosen, text_or_speech.strip(), limit=limit)
+                lambda: sem.more_like_this(
+                    conn, chosen, text_or_speech.strip(), limit=limit, filters=filters
+                )
             )
             chart = Chart(
                 "hbar", f"Speeches like {text_or_speech}", [(r.id, r.similarity) for r in rows]
             )
         else:
-            rows = checked(lambda: sem.semantic_search(conn, chosen, text_or_speech, limit=limit))
+            rows = checked(
+                lambda: sem.semantic_search(
+                    conn, chosen, text_or_speech, limit=limit, filters=filters
+                )
+            )
             chart = Chart("hbar", "Speeches close in meaning", [(r.id, r.similarity) for r in rows])
     finally:
         database.close()
@@ -366,6 +384,7 @@ def scale(
     bootstrap: int = typer.Option(
         30, min=0, max=1000, help="Bootstrap draws for the uncertainty (0 to 1000)."
     ),
+    body: str | None = BODY,
     as_json: bool = JSON_OPTION,
     plot: Path | None = PLOT_OPTION,
 ) -> None:
@@ -379,7 +398,7 @@ def scale(
     from councilbase.store.search import check_names
 
     check_plot(plot)
-    filters = make_filters(topic=topic, date_from=date_from, date_to=date_to)
+    filters = make_filters(topic=topic, date_from=date_from, date_to=date_to, body=body)
     wanted = [c.strip() for c in states.split(",") if c.strip()] if states else None
     database = open_db(db, readonly=True)
     try:

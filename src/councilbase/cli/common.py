@@ -127,7 +127,11 @@ def finite(low: float, high: float, name: str) -> Any:
 
 STATE = typer.Option(None, help="A state's code or name: RUS, 'Russian Federation'.")
 PERSON = typer.Option(None, help="The speaker's name, or part of it: Nebenzia.")
-ROLE = typer.Option(None, help="president, member, invited_state, un_official, briefer, unknown.")
+ROLE = typer.Option(
+    None,
+    help="president, member, invited_state, observer, chair, rapporteur, un_official, briefer,"
+    " unknown.",
+)
 MEETING = typer.Option(None, help="A meeting: S/PV.8700, 8700 or 'S/PV.8699 (Resumption 1)'.")
 TOPIC = typer.Option(None, help="Words of an agenda item: 'Middle East'.")
 DATE_FROM = typer.Option(None, "--from", help="From YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -137,6 +141,9 @@ MENTIONS = typer.Option(
 )
 CITES = typer.Option(None, help="Speeches that cite this document: 'S/RES/2401 (2018)'.")
 ORGANISATION = typer.Option(None, help="Speakers for this organisation: OCHA, 'African Union'.")
+BODY = typer.Option(
+    None, help="SC (the Security Council) or GA (the General Assembly); both when not given."
+)
 
 
 def make_filters(**values: str | None) -> Filters:

@@ -12,16 +12,34 @@ def format_record(record: Record, full: bool = False, index: IndexFill | None = 
     and agenda the UN library's index gives a record that lacks them, marked as such."""
     index = index or IndexFill()
     lines = [f"{record.symbol or '(unknown meeting)'}"]
+    if record.body == "GA":
+        plenary = f", plenary meeting {record.meeting_number}" if record.meeting_number else ""
+        session = f", {record.session}" if record.session else ""
+        lines.append(f"  General Assembly{session}{plenary}")
     if record.date:
         lines.append(f"  {record.date} {record.time or ''} {record.place or ''}".rstrip())
     elif index.date:
         lines.append(f"  {index.date} (date from the UN library's index)")
     if record.president:
         lines.append(f"  President: {record.president.name} ({record.president.country})")
+    if record.layout:
+        ocr = [r for r in record.reading if r.source == "ocr"]
+        read = f", {len(ocr)} of {len(record.reading)} pages read by OCR" if ocr else ""
+        low = [r for r in record.reading if r.quality < 0.85]
+        if low:
+            read += "; pages of lower quality: " + ", ".join(
+                f"{r.page} ({r.quality:.2f})" for r in low[:12]
+            )
+        lines.append(f"  layout: {record.layout}{read}")
     for member in record.members:
         mark = " (presiding)" if member.presiding else ""
         lines.append(f"  {member.country}: {member.representative}{mark}")
     for number, agenda_item in enumerate(record.agenda, start=1):
+        if agenda_item.number is not None:
+            more = " (continued)" if agenda_item.continued else ""
+            lines.append(f"  Agenda item {agenda_item.number}{more}: {agenda_item.title}")
+            lines.extend(f"      {sub}" for sub in agenda_item.sub_items)
+            continue
         lines.append(f"  Agenda {number}. {agenda_item.title}")
         lines.extend(f"      {sub}" for sub in agenda_item.sub_items)
     for number, title in enumerate(index.agenda, start=len(record.agenda) + 1):
@@ -80,6 +98,8 @@ def format_vote(number: int, vote: Vote) -> list[str]:
     outcome = vote.outcome.replace("_", " ")
     if vote.resolution:
         outcome += f" as {vote.resolution}"
+    if vote.decision:
+        outcome += f" as decision {vote.decision}"
     if vote.unanimous:
         outcome += ", unanimously"
     if vote.without_vote:
@@ -96,5 +116,6 @@ def format_vote(number: int, vote: Vote) -> list[str]:
         names = [f"{c.code or '?'}" for c in vote.casts if c.vote == key]
         if names:
             lines.append(f"     {label}: {' '.join(names)}")
+    lines.extend(f"     note: {n}" for n in vote.notes)
     lines.extend(f"     warning: {w}" for w in vote.warnings)
     return lines

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from councilbase.cli.common import DB_OPTION, fail, note, open_db, printable, say
+from councilbase.cli.common import BODY, DB_OPTION, checked, fail, note, open_db, printable, say
 
 outcomes_app = typer.Typer(
     help="The UN library's index of meetings and outcomes.", no_args_is_help=True
@@ -100,12 +100,15 @@ def people_list(
     db: Path | None = DB_OPTION,
     unsure: bool = typer.Option(False, "--unsure", help="Only the merges made on weaker evidence."),
     limit: int = typer.Option(50, min=1, max=1_000_000, help="How many people."),
+    body: str | None = BODY,
 ) -> None:
-    """List people by number of speeches, or the merges councilbase is unsure of.
+    """List people by number of speeches (in one body with --body), or the merges
+    councilbase is unsure of.
 
     Example: councilbase people list --unsure
     """
     from councilbase.store.people import list_people, unsure_merges
+    from councilbase.store.search import resolve_body_filter
 
     database = open_db(db, readonly=True)
     try:
@@ -113,7 +116,8 @@ def people_list(
             for key, _form, _other, evidence in unsure_merges(database.conn):
                 say(f"{key}: {evidence}")
             return
-        total, rows = list_people(database.conn, limit)
+        chosen = checked(lambda: resolve_body_filter(body)) if body else None
+        total, rows = list_people(database.conn, limit, chosen)
     finally:
         database.close()
     shown = f"; the {len(rows)} with most speeches (--limit)" if len(rows) < total else ""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from councilbase.cli.common import (
+    BODY,
     CITES,
     DATE_FROM,
     DATE_TO,
@@ -48,6 +49,22 @@ MAX_LIMIT = 10_000
 """The most results one command prints (page with --offset for more)."""
 
 
+class OcrMode(StrEnum):
+    """When pages are read by OCR."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+OCR_OPTION = typer.Option(
+    OcrMode.auto,
+    "--ocr",
+    help="auto: OCR pages without text, and scans whose text layer is poor; always; never."
+    " OCR needs Tesseract (Debian: tesseract-ocr tesseract-ocr-eng).",
+)
+
+
 class OutputFormat(StrEnum):
     """How ``parse`` prints records."""
 
@@ -61,6 +78,7 @@ def parse(
     output: OutputFormat = typer.Option(
         OutputFormat.json, "--format", "-f", help="json, jsonl or text."
     ),
+    ocr: OcrMode = OCR_OPTION,
 ) -> None:
     """Parse records and print them.
 
@@ -72,7 +90,7 @@ def parse(
     from councilbase.model import record_to_json
     from councilbase.pipeline import parse_inputs
 
-    result = parse_inputs(paths)
+    result = parse_inputs(paths, ocr.value)
     if output is OutputFormat.json:
         docs = [record_to_json(r) for r in result.records]
         if docs:
@@ -121,8 +139,9 @@ def run_ingest(
     paths: list[str],
     db: Path | None,
     jobs: int | None,
-    time_limit: float,
+    time_limit: float | None,
     memory_limit: int = 1024,
+    ocr: str = "auto",
 ) -> int:
     """Ingest with a progress bar and print the summary; the exit status (0 all well, 1
     some file failed, 2 the run stopped, 130 interrupted)."""
@@ -142,6 +161,7 @@ def run_ingest(
                 progress=progress,
                 time_limit=time_limit,
                 memory_limit=memory_limit,
+                ocr=ocr,
             )
         finally:
             database.close()
@@ -162,11 +182,12 @@ def ingest(
     jobs: int | None = typer.Option(
         None, "--jobs", "-j", min=1, max=256, help="Parser processes (default: cores)."
     ),
-    time_limit: float = typer.Option(
-        300.0,
+    time_limit: float | None = typer.Option(
+        None,
         "--time-limit",
         callback=finite(0, 86_400, "--time-limit"),
-        help="Seconds a file may take to parse before it is skipped (0: none).",
+        help="Seconds a file may take to parse before it is skipped (0: none; default 300,"
+        " or 20 a page for a PDF OCR may read).",
     ),
     memory_limit: int = typer.Option(
         1024,
@@ -175,13 +196,14 @@ def ingest(
         max=1_000_000,
         help="Megabytes a parser process may use; a file that needs more is skipped (0: none).",
     ),
+    ocr: OcrMode = OCR_OPTION,
 ) -> None:
     """Ingest records into the database: new ones are added, changed ones replaced,
     unchanged ones skipped; a bad file is reported and the run goes on.
 
     Example: councilbase ingest ../shared/records/pdf ../shared/records/speeches --db council.db
     """
-    code = run_ingest(paths, db, jobs, time_limit, memory_limit)
+    code = run_ingest(paths, db, jobs, time_limit, memory_limit, ocr.value)
     if code:
         raise typer.Exit(code)
 
@@ -271,6 +293,7 @@ def search(
     mentions: str | None = MENTIONS,
     cites: str | None = CITES,
     organisation: str | None = ORGANISATION,
+    body: str | None = BODY,
     limit: int = typer.Option(20, min=1, max=MAX_LIMIT, help="How many results (1 to 10000)."),
     offset: int = typer.Option(
         0, min=0, max=1_000_000_000, help="Skip this many results (pagination)."
@@ -308,6 +331,7 @@ def search(
         mentions=mentions,
         cites=cites,
         organisation=organisation,
+        body=body,
     )
     print_search(
         query,
@@ -413,6 +437,7 @@ def export(
     mentions: str | None = MENTIONS,
     cites: str | None = CITES,
     organisation: str | None = ORGANISATION,
+    body: str | None = BODY,
 ) -> None:
     """Export the database: one CSV or Parquet file per table, the records as JSONL, or
     one ParlaMint TEI or Akoma Ntoso file per meeting. With filters, only the speeches
@@ -434,6 +459,7 @@ def export(
         mentions=mentions,
         cites=cites,
         organisation=organisation,
+        body=body,
     )
     database = open_db(db, readonly=True)
     try:
@@ -512,7 +538,7 @@ def fetch(
     got = sum(1 for r in results if r.status in ("downloaded", "cached"))
     note(f"fetch: {got} of {len(results)} in {folder}")
     if ingest_after and got:
-        code = run_ingest([str(folder)], db, None, 300.0)
+        code = run_ingest([str(folder)], db, None, None)
         if code:
             raise typer.Exit(code)
     if failed:

@@ -64,7 +64,7 @@ def demo(
 
     inputs, told = demo_inputs()
     say(told)
-    code = run_ingest(inputs, db, None, 300.0)
+    code = run_ingest(inputs, db, None, None)
     if code not in (0, 1):
         raise typer.Exit(code)
     outcomes_folder = demo_outcomes()
@@ -72,7 +72,7 @@ def demo(
         run_outcomes_import(outcomes_folder, db, verbose=False)
     database = open_db(db, readonly=True)
     try:
-        dated = database.meetings(date_from="1946")
+        dated = database.meetings(date_from="1946", body="SC")
         first = dated[0].key if dated else None
     finally:
         database.close()

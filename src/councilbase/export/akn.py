@@ -1,8 +1,9 @@
 """Akoma Ntoso 3.0 ``debate`` documents, one per meeting, after the UN's AKN4UN guidelines.
 
 Identifiers follow the Akoma Ntoso Naming Convention with the UN as jurisdiction and the
-Security Council as author: the Work is ``/akn/un/debate/verbatimRecord/unsc/<date>/<symbol>``
-(``S/PV.8700`` -> ``S-PV-8700``), the English Expression adds ``/eng@``, the Manifestation
+Security Council (``unsc``) or the General Assembly (``unga``) as author: the Work is
+``/akn/un/debate/verbatimRecord/unsc/<date>/<symbol>`` (``S/PV.8700`` -> ``S-PV-8700``;
+``A/64/PV.121`` -> ``A-64-PV-121`` under ``unga``), the English Expression adds ``/eng@``, the Manifestation
 ``.akn``. Every speaker is a ``TLCPerson`` and every role a ``TLCRole`` in ``references``;
 speeches are ``<speech by="#…" as="#…">`` with the speaker line in ``<from>``; procedural
 and vote passages are ``<narrative>``; each agenda item a ``<debateSection>``. The files
@@ -26,10 +27,19 @@ ROLE_NAMES = {
     "president": "President of the Security Council",
     "member": "Member of the Security Council",
     "invited_state": "Representative of a State invited under rule 37",
+    "observer": "Observer",
+    "chair": "Chair of a committee, panel or round table",
+    "rapporteur": "Rapporteur of a committee, panel or round table",
     "un_official": "Official of the United Nations",
     "briefer": "Briefer invited under rule 39",
     "unknown": "Speaker",
 }
+ASSEMBLY_ROLE_NAMES = ROLE_NAMES | {
+    "president": "President of the General Assembly",
+    "member": "Member of the United Nations",
+}
+AUTHORS = {"SC": ("unsc", "Security Council"), "GA": ("unga", "General Assembly")}
+"""Each body's Akoma Ntoso author: its identifier and its name."""
 
 
 def _e(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -53,7 +63,8 @@ def work_uri(record: Record, key: str) -> str:
     number = (record.symbol or key).replace(" ", "")
     for old, new in (("/", "-"), (".", "-"), ("(", "-"), (")", "")):
         number = number.replace(old, new)
-    return f"/akn/un/debate/verbatimRecord/unsc/{date}/{number}"
+    author = AUTHORS.get(record.body, AUTHORS["SC"])[0]
+    return f"/akn/un/debate/verbatimRecord/{author}/{date}/{number}"
 
 
 def _frbr(
@@ -65,7 +76,7 @@ def _frbr(
     if level == "FRBRWork" and "alias" in extra:
         _e(element, "FRBRalias", value=extra["alias"], name="symbol")
     _e(element, "FRBRdate", date=date, name=extra.get("date_name", "meeting"))
-    _e(element, "FRBRauthor", href="#unsc")
+    _e(element, "FRBRauthor", href=f"#{extra.get('author', 'unsc')}")
     if level == "FRBRWork":
         _e(element, "FRBRcountry", value="un")
         if "number" in extra:
@@ -89,7 +100,8 @@ def record_akn(record: Record, key: str) -> ET.Element:
     debate = _e(root, "debate", name="verbatimRecord")
     meta = _e(debate, "meta")
     identification = _e(meta, "identification", source="#councilbase")
-    extra = {"alias": record.symbol or key, "date_name": date_name}
+    author, author_name = AUTHORS.get(record.body, AUTHORS["SC"])
+    extra = {"alias": record.symbol or key, "date_name": date_name, "author": author}
     if record.meeting_number is not None:
         extra["number"] = str(record.meeting_number)
     _frbr(identification, "FRBRWork", f"{work}/!main", work, date, extra)
@@ -113,9 +125,9 @@ def record_akn(record: Record, key: str) -> ET.Element:
     _e(
         references,
         "TLCOrganization",
-        eId="unsc",
-        href="/akn/ontology/organizations/un/unsc",
-        showAs="Security Council",
+        eId=author,
+        href=f"/akn/ontology/organizations/un/{author}",
+        showAs=author_name,
     )
     _e(
         references,
@@ -138,7 +150,7 @@ def record_akn(record: Record, key: str) -> ET.Element:
             "TLCRole",
             eId=f"role_{slug(role)}",
             href=f"/akn/ontology/roles/un/{role}",
-            showAs=ROLE_NAMES.get(role, role),
+            showAs=(ASSEMBLY_ROLE_NAMES if record.body == "GA" else ROLE_NAMES).get(role, role),
         )
     preface = _e(debate, "preface")
     _e(_e(preface, "p"), "docNumber", record.symbol or key)

@@ -40,27 +40,44 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
+BODIES = {
+    "SC": ("UNSC", "United Nations Security Council"),
+    "GA": ("UNGA", "United Nations General Assembly"),
+}
+"""Each body's identifier and name in the corpus."""
+
+
+def _ordinal(number: int) -> str:
+    """``8701`` -> ``8701st``, ``8712`` -> ``8712th``."""
+    if number % 100 in (11, 12, 13):
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def _body(record: Record) -> tuple[str, str]:
+    return BODIES.get(record.body, BODIES["SC"])
+
+
 def document_id(record: Record, key: str) -> str:
-    """The TEI document's identifier (``UNSC_S_PV.8700``)."""
-    return f"UNSC_{file_stem(key)}"
+    """The TEI document's identifier (``UNSC_S_PV.8700``, ``UNGA_A_64_PV.121``)."""
+    return f"{_body(record)[0]}_{file_stem(key)}"
 
 
 def _header(tei: ET.Element, record: Record, key: str, people: list[Speaker]) -> None:
     header = _sub(tei, "teiHeader")
     file_desc = _sub(header, "fileDesc")
     title_stmt = _sub(file_desc, "titleStmt")
-    title = _sub(
-        title_stmt, "title", f"United Nations Security Council, verbatim record {key}", type="main"
-    )
+    org, org_name = _body(record)
+    title = _sub(title_stmt, "title", f"{org_name}, verbatim record {key}", type="main")
     title.set(XML_LANG, "en")
     if record.meeting_number is not None:
         meeting = _sub(
             title_stmt,
             "meeting",
-            f"{record.meeting_number}th meeting"
+            f"{_ordinal(record.meeting_number)} {'plenary ' if record.body == 'GA' else ''}meeting"
             + (f", resumption {record.resumption}" if record.resumption else ""),
             n=str(record.meeting_number),
-            corresp="#UNSC",
+            corresp=f"#{org}",
             ana="#parla.sitting",
         )
         meeting.set(XML_LANG, "en")
@@ -70,7 +87,7 @@ def _header(tei: ET.Element, record: Record, key: str, people: list[Speaker]) ->
             "meeting",
             record.session,
             n=str(record.session_number or ""),
-            corresp="#UNSC",
+            corresp=f"#{org}",
             ana="#parla.session",
         )
         session.set(XML_LANG, "en")
@@ -104,18 +121,18 @@ def _header(tei: ET.Element, record: Record, key: str, people: list[Speaker]) ->
     partic = _sub(profile, "particDesc")
     list_org = _sub(partic, "listOrg")
     council = _sub(list_org, "org", role="parliament", ana="#parla.international")
-    council.set(XML_ID, "UNSC")
-    _sub(council, "orgName", "United Nations Security Council", full="yes").set(XML_LANG, "en")
+    council.set(XML_ID, org)
+    _sub(council, "orgName", org_name, full="yes").set(XML_LANG, "en")
     states = sorted(
         {p.state for p in people if p.state}
         | {reference.resolve_state(m.country) or "" for m in record.members} - {""}
     )
     for code in states:
         state = reference.state_by_code(code)
-        org = _sub(list_org, "org", role="state")
-        org.set(XML_ID, f"state.{code}")
-        _sub(org, "orgName", state.name if state else code, full="yes").set(XML_LANG, "en")
-        _sub(org, "idno", code, type="ISO3166-1-alpha-3")
+        entry = _sub(list_org, "org", role="state")
+        entry.set(XML_ID, f"state.{code}")
+        _sub(entry, "orgName", state.name if state else code, full="yes").set(XML_LANG, "en")
+        _sub(entry, "idno", code, type="ISO3166-1-alpha-3")
     list_person = _sub(partic, "listPerson")
     for person in people:
         element = _sub(list_person, "person")

@@ -129,6 +129,7 @@ TABLE_SELECTION = {
     "statements": f"meeting_id IN {_MEETINGS}",
     "vote_casts": f"vote_id IN (SELECT id FROM votes WHERE meeting_id IN {_MEETINGS})",
     "sources": f"id IN (SELECT source_id FROM meetings WHERE id IN {_MEETINGS})",
+    "veto_debates": f"meeting_id IN {_MEETINGS} OR sc_meeting_id IN {_MEETINGS}",
     "embeddings": f"text_sha IN (SELECT text_sha FROM speeches WHERE id IN {_SPEECHES})",
 }
 """With filters, the rows of each table an export keeps (the index of outcomes, people and

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from councilbase import reference
 from councilbase.model import (
     Cast,
+    Heading,
     Position,
+    Procedure,
     Record,
     Speech,
     Statement,
@@ -53,13 +55,25 @@ NUMBER_WORDS = {
     "fourteen": 14,
     "fifteen": 15,
 }
-_NUM = r"(?:\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
+_NUM = r"(?:\d{1,3}|" + "|".join(NUMBER_WORDS) + r")"
 
 
 def number(word: str) -> int:
     """``11`` or ``eleven`` -> 11; ``none`` -> 0."""
     word = word.lower()
     return int(word) if word.isdigit() else NUMBER_WORDS[word]
+
+
+def council_size(record: Record) -> int:
+    """How many members the body had at the meeting: for the Council the cover page's
+    list, else 15 (11 before the enlargement of 1966); for the Assembly the members of the
+    United Nations on the day."""
+    if record.body == "GA":
+        day = record.date or (str(record.year) if record.year else None)
+        return len(reference.un_members(day)) if day else 193
+    if len(record.members) >= 11:
+        return len(record.members)
+    return 11 if record.year is not None and record.year < 1966 else 15
 
 
 # --- recognisers on the President's sentences --------------------------------------------
@@ -71,10 +85,27 @@ _PUT_TO_VOTE = re.compile(
     r"|\b(?:put|putting)\s+(?P<what3>(?:the|this|that)\s+[^.]{3,120}?)\s+to\s+the\s+vote\b",
     re.IGNORECASE,
 )
-_RECEIVED = re.compile(r"\breceived\s+(?P<rest>.+)", re.IGNORECASE)
-_IN_FAVOUR = re.compile(rf"\b(?P<n>{_NUM})\s+votes?\s+in\s+favou?r", re.IGNORECASE)
+_RECEIVED = re.compile(
+    r"\b(?:received|results?\s+of\s+the\s+vot(?:e|ing)\s+(?:is|was)(?:\s+as\s+follows)?:?)"
+    r"\s+(?P<rest>.+)",
+    re.IGNORECASE,
+)
+_IN_FAVOUR = re.compile(rf"\b(?P<n>{_NUM})\s+(?:votes?\s+)?in\s+favou?r", re.IGNORECASE)
 _AGAINST = re.compile(rf"\b(?P<n>{_NUM})\s+(?:votes?\s+)?against\b", re.IGNORECASE)
-_ABSTAINING = re.compile(rf"\b(?P<n>{_NUM})\s+abstentions?\b", re.IGNORECASE)
+_ABSTAINING = re.compile(
+    rf"\b(?P<n>{_NUM})\s+(?:abstentions?|abstaining|abstained|members?\s+abstaining)\b",
+    re.IGNORECASE,
+)
+_BY_VOTES = re.compile(
+    rf"\bby\s+(?P<f>{_NUM})\s+votes?\s+to\s+(?P<a>{_NUM})(?:,?\s+with\s+"
+    rf"(?P<ab>{_NUM})\s+abstentions?)?",
+    re.IGNORECASE,
+)
+_LABELLED = re.compile(
+    rf"\bin\s+favou?r\s*[:,]?\s*(?P<f>{_NUM})\s*[;,]\s*against\s*[:,]?\s*(?P<a>{_NUM})"
+    rf"(?:\s*[;,]\s*(?:abstentions?|abstaining)\s*[:,]?\s*(?P<ab>{_NUM}))?",
+    re.IGNORECASE,
+)
 _ADOPTED_AS = re.compile(
     r"\b(?:has\s+been|is|was|have\s+been)\s+adopted(?P<unanimously>,?\s+unanimously,?)?"
     r"(?P<without>,?\s+without\s+(?:a\s+)?vote,?)?\s+as\s+resolution\s+(?P<number>\d+)"
@@ -87,9 +118,26 @@ _ADOPTED = re.compile(
     re.IGNORECASE,
 )
 _NOT_ADOPTED = re.compile(
-    r"\b(?:has\s+not\s+been|was\s+not|is\s+not)\s+adopted\b|\bfailed\s+of\s+adoption\b",
+    r"\b(?:has\s+not\s+been|was\s+not|is\s+not)\s+adopted\b|\bfailed\s+of\s+adoption\b"
+    r"|\b(?:was|has\s+been|is)\s+rejected\b|\bfailed\s+to\s+(?:obtain|secure)\s+the\s+"
+    r"(?:required\s+)?(?:majority|affirmative\s+votes)",
     re.IGNORECASE,
 )
+_GA_RESOLUTION = re.compile(
+    r"\(\s*resolution\s+(?P<session>ES-\d{1,2}|\d{1,3})\s*/\s*(?P<number>\d{1,4}\s?[A-Z]?)\s*\)",
+    re.IGNORECASE,
+)
+"""The Assembly's resolution after its adoption: "(resolution 65/182)" -> A/RES/65/182."""
+_GA_DECISION = re.compile(
+    r"\(\s*decision\s+(?P<session>ES-\d{1,2}|\d{1,3})\s*/\s*(?P<number>\d{1,4}\s?[A-Z]?)\s*\)",
+    re.IGNORECASE,
+)
+_GA_OUTCOME = re.compile(
+    r"^(?P<what>.{3,300}?)\s+(?:was|were|has\s+been)\s+(?P<verb>adopted|retained|rejected|"
+    r"approved|deleted|not\s+adopted|not\s+retained)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_GA_DOCUMENT = re.compile(r"\bA/(?:ES-\d{1,2}/)?\d{1,3}/L\.\d+(?:/Rev\.\d+)?(?:/Add\.\d+)?")
 _VETO = re.compile(r"\bnegative\s+votes?\s+of\s+(?:a|one|two|three)?\s*permanent\s+members?", re.I)
 _PRST = re.compile(r"\bS/PRST/(?P<year>\d{4})/(?P<number>\d+)\b")
 _PRST_READ = re.compile(
@@ -130,7 +178,7 @@ def recognise_put_to_vote(sentence: str) -> Subject | None:
         kind = "procedural"
     else:
         kind = "unknown"
-    document = _DOCUMENT.search(what)
+    document = _DOCUMENT.search(what) or _GA_DOCUMENT.search(what)
     by = _BY.search(what)
     return Subject(
         kind,
@@ -141,7 +189,18 @@ def recognise_put_to_vote(sentence: str) -> Subject | None:
 
 
 def recognise_tally(sentence: str) -> Tally | None:
-    """ "received 11 votes in favour, none against and 4 abstentions" -> 11-0-4."""
+    """A tally in words or figures, in every phrasing the records use: "received 11 votes
+    in favour, none against and 4 abstentions", "The result of the voting is as follows: 13
+    votes in favour, one against and one abstaining", "adopted by 9 votes to none, with 2
+    abstentions", "in favour, 10; against, 1; abstentions, 0" -> the three numbers."""
+    for pattern in (_BY_VOTES, _LABELLED):
+        found = pattern.search(sentence)
+        if found:
+            return Tally(
+                number(found.group("f")),
+                number(found.group("a")),
+                number(found.group("ab")) if found.group("ab") else 0,
+            )
     match = _RECEIVED.search(sentence)
     if not match:
         return None
@@ -166,6 +225,7 @@ class Result:
     resolution: str | None = None
     unanimous: bool = False
     without_vote: bool = False
+    decision: str | None = None
 
 
 def recognise_result(sentence: str) -> Result | None:
@@ -193,6 +253,50 @@ def recognise_result(sentence: str) -> Result | None:
     return None
 
 
+def recognise_assembly_result(sentence: str) -> tuple[Result, Subject] | None:
+    """The Assembly's printed outcome of a decision and what it was on: "Draft resolution
+    A/61/L.67 was adopted by 143 votes to 4, with 11 abstentions (resolution 61/295)",
+    "Draft resolution I was adopted (resolution 65/182)", "The draft decision was adopted",
+    "The eighth preambular paragraph was retained by 105 votes to 2, ...", "The amendment
+    ... was rejected by ..."."""
+    match = _GA_OUTCOME.match(sentence.strip())
+    if not match:
+        return None
+    what, verb = match.group("what"), match.group("verb").lower()
+    lower = what.lower()
+    if "amendment" in lower:
+        kind = "oral_amendment" if "oral" in lower else "written_amendment"
+    elif "draft decision" in lower:
+        kind = "draft_decision"
+    elif "draft resolution" in lower:
+        kind = "draft_resolution"
+    elif "paragraph" in lower:
+        kind = "paragraph"
+    elif re.search(r"\b(?:motion|proposal|request|recommendation)\b", lower):
+        kind = "procedural"
+    else:
+        return None
+    if verb.startswith("not") or verb in ("rejected", "deleted"):
+        outcome = "not_adopted"
+    else:
+        outcome = "adopted"
+    resolution = _GA_RESOLUTION.search(sentence)
+    decision = _GA_DECISION.search(sentence)
+    result = Result(
+        outcome,
+        f"A/RES/{resolution.group('session').upper()}/{resolution.group('number').replace(' ', '')}"
+        if resolution
+        else None,
+    )
+    result.decision = (
+        f"{decision.group('session').upper()}/{decision.group('number').replace(' ', '')}"
+        if decision
+        else None
+    )
+    document = _GA_DOCUMENT.search(what)
+    return result, Subject(kind, document.group() if document else None, None, sentence.strip())
+
+
 def recognise_statement(sentence: str) -> str | None:
     """ "... will be issued as a document of the Security Council under the symbol
     S/PRST/2020/2" -> ``S/PRST/2020/2``."""
@@ -212,14 +316,15 @@ LIST_VOTES = (
 )
 
 
-def casts(passage: VotePassage) -> tuple[list[Cast], list[str]]:
-    """Each listed member's vote, resolved to a state code; names the reference data
-    does not know are kept as printed, with a warning."""
+def casts(passage: VotePassage, year: int | None = None) -> tuple[list[Cast], list[str]]:
+    """Each listed member's vote, resolved to a state code (as the name stood in ``year``:
+    "Yugoslavia" in 2001 is the Federal Republic); names the reference data does not know
+    are kept as printed, with a warning."""
     out: list[Cast] = []
     warnings: list[str] = []
     for attribute, vote in LIST_VOTES:
         for name in getattr(passage, attribute):
-            code = reference.resolve_state(name)
+            code = reference.resolve_state_in(name, year)
             if code is None:
                 warnings.append(f"vote list name {name!r} is not in the reference data")
             out.append(Cast(name=name, code=code, vote=vote))
@@ -238,8 +343,9 @@ def _president(speech: Speech) -> bool:
     return speech.role == "president" or speech.title in ("The President", "The Acting President")
 
 
-def _finish(vote: Vote) -> None:
-    """Check the tally against the lists, name the vetoing members."""
+def finish(vote: Vote, members: int = 15) -> None:
+    """Check the tally against the lists, name the vetoing members; unanimous only when the
+    record says so, or every member voted in favour (by the lists, or a tally of all)."""
     if vote.counted and vote.announced and vote.counted != vote.announced:
         vote.warnings.append(
             f"the announced tally {vote.announced} differs from the lists ({vote.counted})"
@@ -258,17 +364,22 @@ def _finish(vote: Vote) -> None:
         and tally
         and not vote.without_vote
         and not absent
-        and tally.in_favour > 0
+        and tally.in_favour >= members
         and tally.against == 0
         and tally.abstaining == 0
     ):
-        vote.unanimous = True  # every member present voted in favour
+        vote.unanimous = True  # every member voted in favour
     if vote.outcome == "unknown":
         vote.warnings.append("the record does not say what came of this vote")
 
 
 def extract_votes(record: Record) -> None:
     """Fill ``record.votes`` and ``record.statements`` from its items, in order."""
+    members = council_size(record)
+
+    def _finish(vote: Vote) -> None:
+        finish(vote, members)
+
     votes: list[Vote] = []
     statements: list[Statement] = []
     subject: Subject | None = None
@@ -304,17 +415,55 @@ def extract_votes(record: Record) -> None:
             _finish(open_vote)
         open_vote = new_vote(index, found.text)
         open_vote.method = found.method
-        open_vote.casts, warnings = casts(found)
+        open_vote.casts, warnings = casts(found, record.year)
         open_vote.warnings.extend(warnings)
         open_vote.counted = _counted(open_vote.casts) if open_vote.casts else None
+
+    assembly = record.body == "GA"
+
+    def assembly_result(index: int, sentence: str) -> bool:
+        """The Assembly's printed outcome: the vote it ends (a recorded vote before it),
+        else a decision taken without a vote."""
+        nonlocal open_vote, subject
+        found = recognise_assembly_result(sentence)
+        if found is None:
+            return False
+        result, about = found
+        tally = recognise_tally(sentence)
+        vote = open_vote
+        if vote is None or vote.outcome != "unknown":
+            if subject is None or subject.kind != about.kind:
+                subject = about
+            vote = new_vote(index, sentence)
+            if tally is None:
+                vote.without_vote = result.outcome == "adopted"
+                vote.method = "without a vote" if vote.without_vote else None
+        vote.subject = about.kind  # the printed outcome says what was decided
+        vote.document = about.document or vote.document
+        vote.description = about.description
+        vote.outcome = result.outcome
+        vote.resolution = result.resolution
+        vote.decision = result.decision
+        if tally:
+            vote.announced = tally
+        _finish(vote)
+        open_vote = None
+        return True
 
     for index, item in enumerate(record.items):
         if isinstance(item, VotePassage):
             passage(index, item)
             continue
-        if not isinstance(item, Speech) or not _president(item):
+        if isinstance(item, Procedure) and item.type == "vote_note" and votes:
+            votes[-1].notes.append(item.text.strip().lstrip("[").rstrip("]").strip())
             continue
-        for paragraph in item.text:
+        if isinstance(item, Procedure) and item.type in ("other", "decision"):
+            paragraphs = [item.text]  # the Official Records print the result as a narrative
+        elif isinstance(item, Speech) and _president(item):
+            paragraphs = item.text
+        else:
+            continue
+        for paragraph in paragraphs:
             pieces: list[str | VotePassage] = []
             for piece in split_inline_passage(paragraph):
                 if isinstance(piece, VotePassage):
@@ -324,6 +473,16 @@ def extract_votes(record: Record) -> None:
             for sentence in pieces:
                 if isinstance(sentence, VotePassage):
                     passage(index, sentence)
+                    continue
+                if assembly:
+                    # the Assembly prints its decisions apart, never inside a speech: a
+                    # speech's sentences only say what is put to the vote
+                    if isinstance(item, Procedure):
+                        assembly_result(index, item.text)
+                        break
+                    found = recognise_put_to_vote(sentence)
+                    if found is not None:
+                        subject = found
                     continue
                 if "draft resolution" in sentence.lower():
                     drafts.extend(d for d in _DOCUMENT.findall(sentence) if d not in drafts)
@@ -363,22 +522,59 @@ def extract_votes(record: Record) -> None:
                     subject = found
     if open_vote is not None:
         _finish(open_vote)
+    votes = _join_split_lists(votes, members)
     record.votes = votes
     record.statements = statements
     explain_votes(record)
 
 
+def _join_split_lists(votes: list[Vote], members: int) -> list[Vote]:
+    """A show of hands the Official Records print in two parts: those in favour right
+    after the President asks for them, those against and abstaining after more words. The
+    second part, with the announced result, takes the first part's list when the tally
+    says so exactly (as many in favour as that list names); the joining is noted."""
+    out: list[Vote] = []
+    for vote in votes:
+        tally = vote.announced
+        has_favour = any(c.vote == "in_favour" for c in vote.casts)
+        if tally and tally.in_favour and not has_favour and vote.casts:
+            for earlier in reversed(out):
+                only_favour = earlier.casts and all(c.vote == "in_favour" for c in earlier.casts)
+                if (
+                    earlier.outcome == "unknown"
+                    and only_favour
+                    and len(earlier.casts) == tally.in_favour
+                ):
+                    out.remove(earlier)
+                    vote.casts = earlier.casts + vote.casts
+                    vote.counted = _counted(vote.casts)
+                    vote.warnings = [
+                        w for w in vote.warnings if not w.startswith("the announced tally")
+                    ] + [
+                        "the list of those in favour was printed apart, before; joined to this"
+                        " vote because the announced tally counts as many"
+                    ]
+                    if vote.subject == "unknown":
+                        vote.subject, vote.description = earlier.subject, earlier.description
+                    vote.item = earlier.item
+                    finish(vote, members)
+                    break
+        out.append(vote)
+    return out
+
+
 _INLINE_PASSAGE = re.compile(
     r"A\s+(?:recorded\s+)?vote\s+was\s+taken\s+by\s+(?P<method>[a-z -]+?)\.\s*"
-    r"In\s+favou?r:\s*(?P<in_favour>.*?)\s*Against:\s*(?P<against>.*?)\s*"
-    r"Abstaining:\s*(?P<abstaining>.*)$",
+    r"In\s+favou?r:\s*(?P<in_favour>.*?)\s*(?:Against:\s*(?P<against>.*?)\s*)?"
+    r"(?:Abstaining:\s*(?P<abstaining>.*))?$",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 def _take_names(text: str) -> tuple[list[str], str]:
     """Country names from the start of a list that runs into the next sentence:
-    ``China, Russian Federation The draft resolution ...`` -> the two names, the rest."""
+    ``China, Russian Federation The draft resolution ...`` -> the two names, the rest (a
+    list item may hold two names joined by "and")."""
     stripped = text.strip()
     if re.match(r"None\b", stripped):
         return [], stripped[4:]
@@ -388,10 +584,10 @@ def _take_names(text: str) -> tuple[list[str], str]:
         words = part.split()
         for length in range(len(words), 0, -1):
             candidate = " ".join(words[:length])
-            if reference.resolve_state(candidate) or (
-                length == len(words) and number < len(parts) - 1
-            ):
-                names.append(candidate)
+            joined = reference.join_state_names([candidate])
+            known = all(reference.resolve_state(n) for n in joined)
+            if known or (length == len(words) and number < len(parts) - 1):
+                names.extend(joined)
                 if length < len(words):
                     rest = " ".join([*words[length:], ",".join(parts[number + 1 :])]).strip(" ,")
                     return names, rest
@@ -408,17 +604,25 @@ def split_inline_passage(paragraph: str) -> list[str | VotePassage]:
     if not match:
         return [paragraph]
 
-    def split(text: str) -> list[str]:
-        return [n.strip() for n in text.split(",") if n.strip() and n.strip().lower() != "none"]
+    def split(text: str | None) -> list[str]:
+        pieces = [n.strip() for n in (text or "").split(",")]
+        return reference.join_state_names([n for n in pieces if n and n.lower() != "none"])
 
-    abstaining, rest = _take_names(match.group("abstaining"))
+    last = next(
+        name for name in ("abstaining", "against", "in_favour") if match.group(name) is not None
+    )
+    taken, rest = _take_names(match.group(last))
     passage_text = paragraph[match.start() : len(paragraph) - len(rest)].strip()
+    lists = {
+        name: split(match.group(name)) if name != last else reference.join_state_names(taken)
+        for name in ("in_favour", "against", "abstaining")
+    }
     found = VotePassage(
         text=passage_text,
         method=match.group("method").strip(),
-        in_favour=split(match.group("in_favour")),
-        against=split(match.group("against")),
-        abstaining=abstaining,
+        in_favour=lists["in_favour"],
+        against=lists["against"],
+        abstaining=lists["abstaining"],
     )
     before = paragraph[: match.start()].strip()
     return [p for p in (before, found, rest.strip()) if p]
@@ -426,9 +630,37 @@ def split_inline_passage(paragraph: str) -> list[str | VotePassage]:
 
 # --- explanations of vote and declared positions ------------------------------------------
 
-_BEFORE_CUE = re.compile(r"\bstatements?\s+before\s+the\s+vot(?:e|ing)\b", re.I)
+_BEFORE_CUE = re.compile(
+    r"\b(?:statements?|explanations?\s+of\s+(?:vote|position))\s+before\s+the\s+vot(?:e|ing)\b",
+    re.I,
+)
 _AFTER_CUE = re.compile(
     r"\bstatements?\s+after\s+the\s+vot(?:e|ing)\b|\bexplanations?\s+of\s+vote\b", re.I
+)
+
+
+def _vote_follows(record: Record, index: int, vote_items: list[int]) -> bool:
+    """Whether a vote is taken after item ``index`` before the next heading."""
+    following = [i for i in vote_items if i > index]
+    if not following:
+        return False
+    return not any(isinstance(item, Heading) for item in record.items[index : following[0]])
+
+
+_GENERIC_CUE = re.compile(
+    r"\bexplain\s+(?:their|its)\s+(?:votes?|positions?)(?:\s+or\s+(?:votes?|positions?))?\b"
+    r"(?![^.]{0,40}\b(?:before|after)\s+the\s+vot)|"
+    r"\bin\s+explanation\s+of\s+(?:vote|position)(?:\s+or\s+(?:vote|position))?\b"
+    r"(?![^.]{0,40}\b(?:before|after)\s+the\s+vot)",
+    re.I,
+)
+_JUST_ADOPTED = re.compile(
+    r"\b(?:just|already)\s+(?:been\s+)?(?:adopted|taken)\b|\bthat\s+(?:has|have)\s+been\s+adopted",
+    re.I,
+)
+_LAST_SPEAKER = re.compile(
+    r"\b(?:heard|was)\s+the\s+last\s+speaker\s+in\s+explanation\s+of\s+(?:vote|position)",
+    re.I,
 )
 _NATIONAL = re.compile(r"\bin\s+my\s+capacity\s+as\s+(?:the\s+)?representative\s+of\b", re.I)
 
@@ -445,19 +677,32 @@ def explain_votes(record: Record) -> None:
     vote_at = {v.item: n for n, v in enumerate(record.votes) if v.item is not None}
     vote_items = sorted(vote_at)
     mode: str | None = None
+    # the Assembly's President says each time whom the floor is given to: explanations
+    # before or after the voting; a vote alone says nothing of the speeches after it
+    assembly = record.body == "GA"
     for index, item in enumerate(record.items):
         if not isinstance(item, Speech):
             if index in vote_at:
-                mode = "after"
+                mode = None if assembly else "after"
+            elif assembly and isinstance(item, Heading):
+                mode = None  # another agenda item: its debate, not explanations
             continue
         if _president(item) and not _is_member_speech(item):
             text = " ".join(item.text)
             if index in vote_at:
-                mode = "after"
+                mode = None if assembly else "after"
+            if assembly and _LAST_SPEAKER.search(text):
+                mode = None
             if _BEFORE_CUE.search(text):
                 mode = "before"
-            elif _AFTER_CUE.search(text):
+            elif _AFTER_CUE.search(text) and not (assembly and _GENERIC_CUE.search(text)):
                 mode = "after"
+            elif assembly and _GENERIC_CUE.search(text) and _JUST_ADOPTED.search(text):
+                mode = "after"  # "in explanation of vote on the resolutions just adopted"
+            elif assembly and _GENERIC_CUE.search(text):
+                # "delegations that wish to explain their positions or votes": before the
+                # voting when a vote follows in this part of the meeting, else after it
+                mode = "before" if _vote_follows(record, index, vote_items) else "after"
             elif _PUT_TO_VOTE.search(text) and mode == "before":
                 mode = None
             continue

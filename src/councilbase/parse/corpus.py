@@ -202,6 +202,7 @@ def parse_corpus(paths: Iterable[str | Path]) -> CorpusResult:
             meeting_number=group[0].meeting_number,
             resumption=group[0].resumption,
             year=group[0].year,
+            layout="speeches",
         )
         for file in group:
             try:

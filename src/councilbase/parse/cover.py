@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from councilbase import clean
 from councilbase.model import AgendaItem, Member, President
-from councilbase.read.lines import Line
+from councilbase.read.lines import Line, printed_rows
 
 MONTHS = {
     m: i
@@ -117,13 +117,103 @@ class Cover:
     warnings: list[str] = field(default_factory=list)
 
 
+_TRAILING_PERSON = re.compile(
+    r"(?P<person>(?:Mr\.|Mrs\.|Ms\.|Miss|Dame|Sir|Dr\.|Lord|Lady|Baroness|Sheikh|Prince)\s+"
+    r"[A-ZÀ-Ý][^.…]*?)\s*$"
+)
+
+
+def _person(text: str) -> str:
+    """A person's name without what OCR made of the dotted leader after it
+    (``Mr. Dang... 2.2... eee`` -> ``Mr. Dang``)."""
+    words: list[str] = []
+    for token in text.split():
+        leader = re.search(r"\.\.|…", token)
+        if leader:
+            # the name runs into the leader: keep what comes before it, then stop
+            if token[: leader.start()]:
+                words.append(token[: leader.start()])
+            break
+        core = token.rstrip(".,")
+        if words and (
+            not core
+            or re.search(r"\d", token)
+            or (
+                core[0].islower()
+                and core not in ("de", "van", "von", "da", "al", "bin", "el", "du", "la", "le")
+            )
+        ):
+            break
+        # a full stop ends an abbreviation or an initial (``Mr.``, ``J.``); a comma or a
+        # stop after a whole word is punctuation
+        short = len(re.split(r"[/-]", core)[-1]) <= 3
+        words.append(token.rstrip(",") if short else core)
+    return " ".join(words)
+
+
+def _country(text: str) -> str:
+    """A member's name from the start of a cover line whose leader OCR garbled: the longest
+    run of words that names a state, else the words before the garbage."""
+    from councilbase.reference import join_state_names, resolve_state
+
+    words = re.sub(r"[.…:;,!«»]+", " ", text).split()
+    for length in range(len(words), 0, -1):
+        candidate = " ".join(words[:length])
+        fixed = join_state_names([candidate])
+        if len(fixed) == 1 and resolve_state(fixed[0]):
+            return fixed[0]
+    kept = []
+    for word in words:
+        if not re.fullmatch(r"[A-Z][a-z'’-]+|of|and|the", word):
+            break
+        kept.append(word)
+    return " ".join(kept) or text.strip()
+
+
 def _label(text: str, label: str) -> str | None:
     match = re.match(rf"^{label}\s*:\s*(.*)$", text)
     return match.group(1).strip() if match else None
 
 
-def parse_cover(lines: list[Line]) -> Cover:
-    """Read the cover page's fields from its lines (positioned or not)."""
+def _members_by_year(cover: Cover) -> None:
+    """Members whose names OCR garbled, read against the Council of the meeting's year:
+    a name close to one member's, or, when one line is left and one member, that one (each
+    with a warning)."""
+    import difflib
+
+    from councilbase.reference import council_members, resolve_state, state_by_code
+
+    year = int(cover.date[:4]) if cover.date else None
+    council = council_members(year) if year else None
+    if not council:
+        return
+    names = {state_by_code(code).name: code for code in council if state_by_code(code)}  # type: ignore[union-attr]
+    unread = [m for m in cover.members if resolve_state(m.country) is None]
+    for member in unread:
+        close = difflib.get_close_matches(
+            member.country.casefold(), [n.casefold() for n in names], n=1, cutoff=0.6
+        )
+        if close:
+            name = next(n for n in names if n.casefold() == close[0])
+            cover.warnings.append(f"cover page: {member.country!r} read as {name} (OCR)")
+            member.country = name
+    held = {resolve_state(m.country) for m in cover.members}
+    left = [m for m in cover.members if resolve_state(m.country) is None]
+    missing = [code for code in council if code not in held]
+    if len(left) == 1 and len(missing) == 1:
+        name = state_by_code(missing[0]).name  # type: ignore[union-attr]
+        cover.warnings.append(
+            f"cover page: {left[0].country!r} read as {name}, the one member of the {year}"
+            " Council not otherwise listed (OCR)"
+        )
+        left[0].country = name
+
+
+def parse_cover(lines: list[Line], ocr: bool = False) -> Cover:
+    """Read the cover page's fields from its lines (positioned or not); ``ocr``: the page
+    was read by OCR (rows joined, names checked against the year's Council)."""
+    if ocr and all(line.x0 is not None for line in lines):
+        lines = printed_rows(lines, side_by_side=True)
     cover = Cover()
     texts = [clean.normalize_space(line.text) for line in lines]
     for text in texts:
@@ -157,6 +247,8 @@ def parse_cover(lines: list[Line]) -> Cover:
                 break
     _members_and_president(lines, texts, cover)
     cover.agenda = _agenda(lines, texts)
+    if ocr:
+        _members_by_year(cover)
     if cover.meeting_number is None and cover.symbol:
         cover.meeting_number = int(cover.symbol.split(".")[1].split()[0])
     for name, value in (("symbol", cover.symbol), ("date", cover.date)):
@@ -189,7 +281,9 @@ def _members_and_president(lines: list[Line], texts: list[str], cover: Cover) ->
         flat = clean.strip_dot_leaders(president_text)
         match = re.match(r"^(?P<name>.+?)\s*\((?P<country>[^()]+(?:\([^()]*\))?)\)\s*$", flat)
         if match:
-            cover.president = President(match.group("name").strip(), match.group("country").strip())
+            cover.president = President(
+                _person(match.group("name").strip()), match.group("country").strip()
+            )
         else:
             cover.president = President(flat, None)
     if members_start is None:
@@ -204,11 +298,19 @@ def _members_and_president(lines: list[Line], texts: list[str], cover: Cover) ->
             text = _label(text, "Members") or ""
         if not text:
             continue
-        if clean.has_dot_leader(text):
+        trailing = _TRAILING_PERSON.search(text)
+        if clean.has_dot_leader(text) and not (trailing and trailing.start() > 0):
             parts = re.split(r"(?:\s*\.){2,}\s*", text, maxsplit=1)
             countries.append(parts[0].strip())
             person = parts[1].strip() if len(parts) > 1 else ""
             people.append(person or None)
+        elif trailing and trailing.start() > 0:
+            # "Country ....... Mr. Name", the leader as it comes: dots, or what OCR made of it
+            head = text[: trailing.start()]
+            countries.append(
+                _country(head) if not clean.has_dot_leader(head) or _country(head) else head
+            )
+            people.append(_person(trailing.group("person")))
         elif _PERSON_START.match(text):
             loose_people.append(text)
         elif countries and people and people[-1] is not None and not loose_people:

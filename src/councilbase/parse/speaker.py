@@ -64,12 +64,39 @@ NAME_PARTICLES = frozenset(
 
 _TITLE_ALT = "|".join(re.escape(t) for t in sorted(PERSONAL_TITLES, key=len, reverse=True))
 _FUNC_ALT = "|".join(re.escape(t) for t in sorted(FUNCTION_TITLES, key=len, reverse=True))
-_LANG = r"\(\s*(?:spoke|Spoke|speaks)\s+in\s*(?P<lang>[A-Z][a-z]+)\s*\)"
-_PAREN = r"\(\s*(?:[^()]|\([^()]*\))+?\s*\)"
-_SPEAKER = re.compile(
-    rf"^(?:(?P<func>{_FUNC_ALT})|(?P<title>{_TITLE_ALT})\s+(?P<name>[^():;\n]{{1,90}}?))"
-    rf"(?P<parens>(?:\s*{_PAREN}){{0,3}})\s*:\s*"
+_DELIVERY = (
+    r"(?:spoke|Spoke|speaks|Speaks)\s+in|(?:interpretation|Interpretation|[tT]?ranslated|Translated)"
+    r"\s+(?:from|[fjJ][a-z]{2,3})(?:\s+the)?"
 )
+"""How a record says a speech was given in another language: "(spoke in French)" (from the
+late 1990s), "(interpretation from Arabic)" (the 1990s), "(translated from Russian)" (the
+Official Records)."""
+_LANG = rf"\(\s*(?:{_DELIVERY})\s*(?P<lang>[A-Z][a-z]+)\s*\)"
+_PAREN = r"\(\s*(?:[^()]|\([^()]*\))+?\s*\)"
+_OFFICE = (
+    r"(?:(?:Acting|Interim)\s+)?(?:Vice-?\s*|Co-?\s*)?"
+    r"(?:Rapporteur|Chair(?:man|woman|person)?|President|Moderator|Coordinator|Facilitator|"
+    r"Secretary|Director)\b"
+)
+"""An office printed after the speaker's state in the Assembly: "Rapporteur of the Third
+Committee", "Chair of round table 2", "Vice-President", "Co-Chair of the Working Group"."""
+_SPEAKER = re.compile(
+    rf"^(?:(?P<func>(?i:{_FUNC_ALT}))|(?P<title>{_TITLE_ALT})\s+(?P<name>[^():;\n]{{1,90}}?))"
+    rf"(?::(?=\s*\())?"  # "Mr. Briz Gutiérrez: (Guatemala) (spoke in Spanish):", a misprint
+    rf"(?P<parens>(?:\s*{_PAREN}){{0,3}})"
+    rf"(?:\s*,\s*(?P<office>{_OFFICE}[^:;()]{{0,160}}?(?:{_PAREN}[^:;()]{{0,60}}?)?))?\s*:\s*"
+)
+_FUNCTIONS = {t.casefold(): t for t in FUNCTION_TITLES}
+_OCR_PRESIDENT = re.compile(
+    rf"^The\s+(?P<word>[A-Za-z'’]{{7,12}})(?P<parens>(?:\s*{_PAREN}){{0,2}})\s*[:;]\s*"
+)
+_OCR_SPEAKER = re.compile(
+    rf"^(?:(?P<title>Mr|Mrs|Sir|Mme|M|Dr)[.,]?\s+)?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Za-z][\w.'’-]*){{0,5}})"
+    rf"(?P<parens>(?:\s*{_PAREN}){{1,3}})\s*[:;]\s*"
+)
+"""A speaker's line as OCR reads an old record: the title's full stop read as a comma or
+lost, the colon as a semicolon, or the title lost altogether (``Benegal N. Rau (India):``,
+``Mahmoud Fawzi Bey (Egypt):``): accepted only when the parenthesis names a state."""
 _PAREN_GROUP = re.compile(r"\(\s*(?P<inner>(?:[^()]|\([^()]*\))+?)\s*\)")
 _LANGUAGE_ONLY = re.compile(rf"^\s*{_LANG}\s*$")
 _LANGUAGE_INLINE = re.compile(rf"\s*{_LANG}\s*")
@@ -80,7 +107,11 @@ _SPOKE_AROUND = re.compile(
 _SPOKE_AROUND_IN_LINE = re.compile(
     r"\(\s*spoke\s+(?!in\s)[^()]{3,300}?[.!?]\s+in\s+(?P<lang>[A-Z][a-z]+)\s*\)"
 )
-_SPOKE_IN = re.compile(r"\s*(?:spoke|speaks)\s+in\s*(?P<lang>[A-Z][a-z]+)\s*", re.IGNORECASE)
+_SPOKE_IN = re.compile(
+    r"\s*(?:(?:spoke|speaks)\s+in|(?:interpretation|t?ranslated)\s+(?:from|[fj][a-z]{2,3})"
+    r"(?:\s+the)?)\s*(?P<lang>[A-Z][a-z]+)\s*",
+    re.IGNORECASE,
+)
 
 UN_FUNCTION_WORDS = re.compile(
     r"Secretary-General|Under-Secretary|Assistant Secretary|Special Representative|Special Envoy|"
@@ -103,6 +134,7 @@ class SpeakerLine:
     affiliation: str | None
     language: str | None
     rest: str
+    function: str | None = None
 
 
 def _plausible_name(name: str) -> bool:
@@ -120,17 +152,72 @@ def _plausible_name(name: str) -> bool:
     return True
 
 
-def match_speaker(text: str) -> SpeakerLine | None:
-    """The speaker line at the start of a paragraph, or None when it does not start one."""
-    head = _DOUBLE_PAREN.sub("(", text[:300])
-    match = _SPEAKER.match(head)
+def _ocr_president(head: str) -> re.Match[str] | None:
+    """ "The Presipest (translated from Russian):": the President's title in small capitals
+    as OCR misreads it (close to "President", and not an English word)."""
+    import difflib
+
+    match = _OCR_PRESIDENT.match(head)
     if not match:
         return None
-    name = match.group("name")
+    word = match.group("word").casefold().replace("'", "").replace("’", "")
+    if word == "president" or word in ("presidency", "presidents", "precedent"):
+        return match if word == "president" else None
+    if difflib.SequenceMatcher(None, word, "president").ratio() < 0.75:
+        return None
+    return match
+
+
+def name_case(name: str) -> str:
+    """A name printed in capitals (``MALIK``, ``van KLEFFENS``) in the usual case."""
+    if not any(c.isalpha() for c in name) or name != name.upper():
+        parts = name.split()
+        if not any(len(p) > 2 and p.isupper() for p in parts):
+            return name
+    return " ".join(
+        p.capitalize() if p.isupper() and len(p) > 1 and p.rstrip(".") != p[:1] else p
+        for p in name.split()
+    )
+
+
+def _ocr_speaker(head: str) -> re.Match[str] | None:
+    """A speaker's line of an OCR'd record (see :data:`_OCR_SPEAKER`), when the first
+    parenthesis names a state the reference data knows."""
+    match = _OCR_SPEAKER.match(head)
+    if not match:
+        return None
+    first = _PAREN_GROUP.search(match.group("parens"))
+    if first is None or reference.resolve_state(first.group("inner")) is None:
+        return None
+    if not _plausible_name(match.group("name")):
+        return None
+    return match
+
+
+def match_speaker(text: str, tolerant: bool = False) -> SpeakerLine | None:
+    """The speaker line at the start of a paragraph, or None when it does not start one.
+    ``tolerant``: the paragraph was read by OCR, so the misreadings OCR makes of a speaker's
+    line (a misread "PRESIDENT" in small capitals, a comma for the title's full stop, a
+    semicolon for the colon, a title lost) are accepted where the rest is plain."""
+    head = _DOUBLE_PAREN.sub("(", text[:300])
+    match = _SPEAKER.match(head)
+    ocr_title = False
+    if not match:
+        match = _ocr_president(head)
+        if match:
+            ocr_title = True
+        elif tolerant:
+            match = _ocr_speaker(head)
+            if not match:
+                return None
+        else:
+            return None
+    name = None if ocr_title else match.group("name")
     if name is not None:
         name = name.strip()
         if not _plausible_name(name):
             return None
+        name = name_case(name)
     affiliation: str | None = None
     language: str | None = None
     moved = ""
@@ -151,10 +238,21 @@ def match_speaker(text: str) -> SpeakerLine | None:
     if moved:
         line = _SPOKE_AROUND_IN_LINE.sub(lambda m: f"(spoke in {m.group('lang')})", line)
         rest = f"{moved} {rest.strip()}"
-    if match.group("func"):
-        title: str | None = match.group("func")
+    groups = match.groupdict()
+    if ocr_title:
+        title: str | None = "The President"
+    elif groups.get("func"):
+        title = _FUNCTIONS[match.group("func").casefold()]
     else:
-        title = match.group("title")
+        title = groups.get("title")
+        if title and not title.endswith(".") and title in ("Mr", "Mrs", "Dr"):
+            title += "."
+    office = groups.get("office")
+    if office:
+        spoken = _LANGUAGE_INLINE.search(office)
+        if spoken:  # "..., Rapporteur of the Committee (spoke in Spanish):"
+            language = language or spoken.group("lang")
+            office = office[: spoken.start()] + office[spoken.end() :]
     return SpeakerLine(
         speaker_line=line,
         title=title,
@@ -162,7 +260,16 @@ def match_speaker(text: str) -> SpeakerLine | None:
         affiliation=re.sub(r"\s+", " ", affiliation).strip() if affiliation else None,
         language=language,
         rest=rest,
+        function=_office(office),
     )
+
+
+def _office(text: str | None) -> str | None:
+    """The office after a speaker's state, tidied: "VicePresident" -> "Vice-President"."""
+    if not text:
+        return None
+    text = re.sub(r"\s+", " ", text).strip().rstrip(",")
+    return re.sub(r"\b(Vice|Co)-?\s*(?=[A-Z])", r"\1-", text)
 
 
 def language_change(text: str) -> str | None:

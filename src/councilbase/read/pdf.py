@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -83,11 +84,14 @@ def _char_boxes(textpage: pdfium.PdfTextPage, start: int, count: int) -> list[tu
 
 
 def _page_lines(textpage: pdfium.PdfTextPage, number: int, width: float) -> list[Line]:
+    """The page's printed lines with their boxes. A line that pdfium ran across the gutter
+    of a two-column page is cut in two; on a one-column page (most lines cross the middle)
+    nothing is cut."""
     text = textpage.get_text_range()
     left, top = ctypes.c_double(), ctypes.c_double()
     right, bottom = ctypes.c_double(), ctypes.c_double()
     middle = width / 2
-    lines: list[Line] = []
+    pieces: list[tuple[str, int, bool, list[tuple[float, float, float, float]]]] = []
     position = 0
     for match in [*_BREAK.finditer(text), None]:
         end = match.start() if match else len(text)
@@ -102,10 +106,19 @@ def _page_lines(textpage: pdfium.PdfTextPage, number: int, width: float) -> list
         for index in range(count):
             pdfium_c.FPDFText_GetRect(textpage, index, left, top, right, bottom)
             rects.append((left.value, bottom.value, right.value, top.value))
-        if not rects:
-            continue
+        if rects:
+            pieces.append((piece, start, hyphen, rects))
+    spanning = sum(
+        1
+        for _, _, _, rects in pieces
+        if min(r[0] for r in rects) < middle - 40 and max(r[2] for r in rects) > middle + 40
+    )
+    two_columns = spanning < 0.5 * len(pieces)
+    lines: list[Line] = []
+    for piece, start, hyphen, rects in pieces:
         crosses = (
-            any(
+            two_columns
+            and any(
                 a[2] <= middle + _GUTTER_MARGIN and b[0] >= middle - _GUTTER_MARGIN and b[0] > a[2]
                 for a, b in itertools.pairwise(rects)
             )
@@ -172,16 +185,78 @@ def _split_at_gutter(
     return parts
 
 
-def read_pdf(path: str | Path) -> list[Page]:
-    """Read every page of a PDF record as positioned lines.
+OCR_MODES = ("auto", "always", "never")
+OCR_DPI = 300
+"""The resolution a page without a scanned image is rendered at for OCR."""
+SCAN_QUALITY = 0.93
+"""A scanned page whose text layer scores below this (see
+:func:`councilbase.read.ocr.text_quality`; born-digital pages score 0.95 and more) is read
+again by OCR in ``auto`` mode, and the better reading kept."""
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """How one page's text was read: from its text layer or by OCR, how good it looks
+    (0 to 1), and whether the page is a scan (an image covering most of it)."""
+
+    page: int
+    source: str
+    quality: float
+    scan: bool = False
+
+
+@dataclass
+class PdfReading:
+    """What reading a PDF gave: its pages of lines, its producer, and each page's reading."""
+
+    pages: list[Page]
+    producer: str
+    readings: list[PageReading]
+
+
+def _scan_dpi(page: pdfium.PdfPage, width: float, height: float) -> int | None:
+    """The resolution of the image that covers most of the page (a scanned page), or None
+    when no image does. OCR reads a scan best at its own resolution, not resampled."""
+    left, bottom = ctypes.c_float(), ctypes.c_float()
+    right, top = ctypes.c_float(), ctypes.c_float()
+    pixels_w, pixels_h = ctypes.c_uint(), ctypes.c_uint()
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        shown = right.value - left.value
+        if shown * (top.value - bottom.value) < 0.5 * width * height or shown <= 0:
+            continue
+        if pdfium_c.FPDFImageObj_GetImagePixelSize(obj, pixels_w, pixels_h):
+            return max(150, min(400, round(pixels_w.value / (shown / 72))))
+        return OCR_DPI
+    return None
+
+
+def read_pdf_document(
+    path: str | Path, ocr: str = "auto", ocr_cache: Path | None = None
+) -> PdfReading:
+    """Read every page of a PDF record as positioned lines, from its text layer or by OCR:
+    ``auto`` reads by OCR a page without text, or a scanned page whose text layer is poor
+    (and keeps the better reading); ``always`` reads every page by OCR; ``never`` none.
 
     Raises :class:`RecordError` for a file that is not a PDF, is corrupt, truncated or
-    password-protected, or has no text layer (a scan that needs OCR).
+    password-protected, too large in ways no record is, or has no text that can be read.
     """
+    from councilbase.read.ocr import ocr_page, text_quality
+
+    if ocr not in OCR_MODES:
+        raise RecordError(str(path), f"unknown OCR mode {ocr!r}: one of {', '.join(OCR_MODES)}")
     path = Path(path)
     document = _open(path)
     pages: list[Page] = []
+    readings: list[PageReading] = []
     try:
+        producer = " ".join(
+            str(document.get_metadata_dict().get(key) or "") for key in ("Producer", "Creator")
+        ).strip()
         if len(document) == 0:
             raise RecordError(str(path), "is a PDF with no pages")
         if len(document) > MAX_PAGES:
@@ -189,25 +264,49 @@ def read_pdf(path: str | Path) -> list[Page]:
                 str(path), f"has {len(document):,} pages, more than a record has ({MAX_PAGES:,})"
             )
         for index in range(len(document)):
+            number = index + 1
             page = document[index]
             try:
                 width, height = page.get_size()
-                _check_page(path, page, index + 1)
+                _check_page(path, page, number)
                 textpage = page.get_textpage()
                 try:
-                    _check_text(path, textpage, index + 1)
-                    lines = _page_lines(textpage, index + 1, width)
+                    _check_text(path, textpage, number)
+                    lines = _page_lines(textpage, number, width)
                 finally:
                     textpage.close()
+                dpi = _scan_dpi(page, width, height)
+                scan = dpi is not None
+                quality = text_quality(lines, french=scan) if lines else 0.0
+                source = "text"
+                wanted = ocr == "always" or (
+                    ocr == "auto" and (not lines or (scan and quality < SCAN_QUALITY))
+                )
+                if wanted:
+                    read = ocr_page(page, number, dpi=dpi or OCR_DPI, cache=ocr_cache)
+                    ocr_quality = text_quality(read.lines, french=True)
+                    # an old scan's text layer is an old OCR's: Tesseract's reading (and its
+                    # layout analysis) wins unless the layer reads clearly better
+                    if ocr == "always" or not lines or ocr_quality + 0.05 > quality:
+                        lines, quality, source = read.lines, ocr_quality, "ocr"
             except pdfium.PdfiumError as exc:
-                raise RecordError(str(path), f"page {index + 1} cannot be read ({exc})") from None
+                raise RecordError(str(path), f"page {number} cannot be read ({exc})") from None
             finally:
                 page.close()
-            pages.append(Page(number=index + 1, lines=lines, width=width, height=height))
+            pages.append(Page(number=number, lines=lines, width=width, height=height, scanned=scan))
+            readings.append(PageReading(number, source, quality, scan))
     finally:
         document.close()
     if not any(page.lines for page in pages):
-        raise RecordError(
-            str(path), "has no text layer (a scanned record): OCR is needed before it can be parsed"
+        hint = (
+            "OCR is needed before it can be parsed (run with --ocr auto)"
+            if ocr == "never"
+            else "OCR found no text on it either"
         )
-    return pages
+        raise RecordError(str(path), f"has no text layer (a scanned record): {hint}")
+    return PdfReading(pages, producer, readings)
+
+
+def read_pdf(path: str | Path, ocr: str = "never") -> list[Page]:
+    """Every page of a PDF record as positioned lines (see :func:`read_pdf_document`)."""
+    return read_pdf_document(path, ocr).pages

@@ -133,7 +133,10 @@ def text_document(path: str, text: str) -> Document:
         pages.pop()
     if not pages or not any(any(page) for page in pages):
         raise RecordError(path, "has no text")
-    cover_lines = [line for line in pages[0] if line]
+    from councilbase.parse.layouts.general_assembly import split_first_text_page
+
+    assembly = split_first_text_page(pages[0])
+    cover_lines = [line for line in (assembly[0] if assembly else pages[0]) if line]
     cover: list[Line] = []
     for line in cover_lines:
         if line.startswith(clean.DISCLAIMER_START[:30]):
@@ -141,6 +144,8 @@ def text_document(path: str, text: str) -> Document:
         cover.append(Line(text=line, page=1))
     title = _running_title(pages)
     body: list[tuple[int, str]] = []
+    if assembly:  # the Assembly's body begins under the President's line
+        body.extend((1, line) for line in assembly[1] if line.strip())
     for number, page in enumerate(pages[1:], start=2):
         body.extend((number, line) for line in _strip_furniture(page, title) if line)
     long_lines = [len(line) for _, line in body if len(line) > 20]

@@ -69,8 +69,9 @@ class Database:
         *,
         jobs: int | None = None,
         progress: ProgressCallback | None = None,
-        time_limit: float = 300.0,
+        time_limit: float | None = None,
         memory_limit: int = DEFAULT_MEMORY_LIMIT,
+        ocr: str = "auto",
     ) -> IngestSummary:
         """Ingest files, folders and globs (see :func:`councilbase.store.ingest.ingest`)."""
         return ingest(
@@ -80,6 +81,7 @@ class Database:
             progress=progress,
             time_limit=time_limit,
             memory_limit=memory_limit,
+            ocr=ocr,
         )
 
     def meetings(

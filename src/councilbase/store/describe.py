@@ -88,7 +88,8 @@ def datasette_metadata(database: str, title: str = "councilbase") -> dict[str, A
         tables[hidden] = {"hidden": True}
     return {
         "title": title,
-        "description": f"UN Security Council meeting records, built by councilbase {__version__}.",
+        "description": f"UN Security Council and General Assembly meeting records, built by"
+        f" councilbase {__version__}.",
         "license": "UN official documents; the database schema by councilbase (Apache-2.0)",
         "databases": {database: {"tables": tables}},
     }

@@ -33,6 +33,7 @@ from councilbase.store.outcomes import apply_index
 from councilbase.store.people import build_people
 from councilbase.store.records import FORMAT_PRIORITY, meeting_key, save_record
 from councilbase.store.schema import is_stale, now
+from councilbase.store.vetoes import link_veto_debates
 
 
 @dataclass
@@ -266,7 +267,10 @@ def _kill(executor: ProcessPoolExecutor) -> None:
 
 
 def _parse_all(
-    units: list[Unit], workers: int, limit: float = 0, memory_limit: int = DEFAULT_MEMORY_LIMIT
+    units: list[Unit],
+    workers: int,
+    limit: float | None = 0,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
 ) -> Generator[Parsed, None, None]:
     """Parse units in order, in ``workers`` processes (at least one, so that a crash, a
     time limit or the memory limit costs a worker, never this process; here only when no
@@ -277,19 +281,20 @@ def _parse_all(
     while start < len(units):
         executor = _working_pool(max(1, workers), memory_limit)
         if executor is None:
-            yield from (_parse_here(unit, limit) for unit in units[start:])
+            yield from (_parse_here(unit, unit.time_limit(limit)) for unit in units[start:])
             return
         restart = False
         try:
             futures = [executor.submit(parse_unit, unit) for unit in units[start:]]
             for future in futures:
+                unit_limit = units[start].time_limit(limit)
                 try:
-                    parsed = future.result(timeout=limit or None)
+                    parsed = future.result(timeout=unit_limit or None)
                 except BrokenProcessPool:
-                    parsed = _parse_alone(units[start], memory_limit, limit)
+                    parsed = _parse_alone(units[start], memory_limit, unit_limit)
                     restart = True
                 except FuturesTimeout:
-                    parsed = Parsed([], [RecordError(units[start].label, _too_long(limit))])
+                    parsed = Parsed([], [RecordError(units[start].label, _too_long(unit_limit))])
                     restart = True
                 start += 1
                 yield parsed
@@ -325,8 +330,9 @@ def ingest(
     *,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
-    time_limit: float = 300.0,
+    time_limit: float | None = None,
     memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    ocr: str = "auto",
 ) -> IngestSummary:
     """Ingest files, folders and globs into an open database; a summary of what happened.
 
@@ -335,6 +341,8 @@ def ingest(
     returns the summary with ``interrupted`` set.
     """
     units, missing, ignored = plan(paths)
+    for unit in units:
+        unit.ocr = ocr
     summary = IngestSummary(
         outcomes=[Outcome(e.path, "failed", message=e.message) for e in missing], ignored=ignored
     )
@@ -427,6 +435,7 @@ def _rebuild_derived(conn: sqlite3.Connection, summary: IngestSummary) -> None:
         return
     try:
         build_people(conn)
+        link_veto_debates(conn)
     except KeyboardInterrupt:
         summary.interrupted = True
         summary.people_stale = True

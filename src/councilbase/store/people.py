@@ -216,8 +216,26 @@ def nearest_people(conn: sqlite3.Connection, name: str) -> list[str]:
     return nearest(name, [*surnames, *forms])
 
 
-def list_people(conn: sqlite3.Connection, limit: int) -> tuple[int, list[sqlite3.Row]]:
-    """How many people there are, and the ``limit`` with most speeches."""
+def list_people(
+    conn: sqlite3.Connection, limit: int, body: str | None = None
+) -> tuple[int, list[sqlite3.Row]]:
+    """How many people there are, and the ``limit`` with most speeches (``body``: those
+    who spoke in that body, with their speeches there)."""
+    if body:
+        total = int(
+            conn.execute(
+                "SELECT count(DISTINCT s.person_id) FROM speeches s JOIN meetings m"
+                " ON m.id = s.meeting_id WHERE m.body = ? AND s.person_id IS NOT NULL",
+                (body,),
+            ).fetchone()[0]
+        )
+        rows = conn.execute(
+            "SELECT p.name, p.key, count(*) AS speeches FROM speeches s"
+            " JOIN meetings m ON m.id = s.meeting_id JOIN people p ON p.id = s.person_id"
+            " WHERE m.body = ? GROUP BY p.id ORDER BY speeches DESC, p.key LIMIT ?",
+            (body, limit),
+        ).fetchall()
+        return total, rows
     total = int(conn.execute("SELECT count(*) FROM people").fetchone()[0])
     rows = conn.execute(
         "SELECT name, key, speeches FROM people ORDER BY speeches DESC, key LIMIT ?", (limit,)

@@ -23,6 +23,7 @@ from councilbase.model import (
     LanguageChange,
     Member,
     Mention,
+    PageReading,
     Position,
     President,
     Procedure,
@@ -34,6 +35,7 @@ from councilbase.model import (
     VotePassage,
     vote_from_json,
 )
+from councilbase.symbols import parse_meeting
 
 FORMAT_PRIORITY = {"pdf": 3, "text": 2, "jsonl": 2, "speeches": 1}
 """When two sources give the same meeting, the higher keeps it: the PDF is the original."""
@@ -81,16 +83,19 @@ def facets(record: Record, state: str | None, role: str) -> str:
     """Filter tokens indexed with a speech, so that filters are full-text terms:
     ``stateRUS rolemember y2020 ym202001 d20200110 mtg8700 key8700`` (see
     :func:`councilbase.store.search.facet_terms`)."""
-    tokens = [f"role{role.replace('_', '')}"]
+    tokens = [f"role{role.replace('_', '')}", f"body{record.body}"]
     if state:
         tokens.append(f"state{state}")
     if record.year:
         tokens.append(f"yr{record.year}")  # the year even where the date is unknown
     tokens += date_tokens(record.date)
     if record.meeting_number is not None:
-        tokens.append(f"mtg{record.meeting_number}")
+        number = str(record.meeting_number)
+        if record.body == "GA" and record.symbol:
+            number = parse_meeting(record.symbol).token
+        tokens.append(f"mtg{number}")
         resumption = f"r{record.resumption}" if record.resumption else ""
-        tokens.append(f"key{record.meeting_number}{resumption}")
+        tokens.append(f"key{number}{resumption}")
     return " ".join(tokens)
 
 
@@ -114,7 +119,8 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
         "INSERT INTO meetings (key, symbol, meeting_number, resumption, session, session_number,"
         " year, date, date_source, time, place, president_name, president_country,"
         " president_state, source_id, source_path, source_format, source_sha256, source_pages,"
-        " source_files, parser_version, warnings) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " source_files, parser_version, warnings, layout, reading, body)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             key,
             record.symbol,
@@ -138,6 +144,9 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
             _dumps(src.files if src else []),
             src.parser_version if src else None,
             _dumps(record.warnings),
+            record.layout,
+            _dumps([asdict(r) for r in record.reading]),
+            record.body,
         ),
     )
     meeting_id = int(cur.lastrowid or 0)
@@ -157,10 +166,18 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
         ],
     )
     conn.executemany(
-        "INSERT INTO agenda_items (meeting_id, number, title, sub_items, documents)"
-        " VALUES (?,?,?,?,?)",
+        "INSERT INTO agenda_items (meeting_id, number, title, sub_items, documents,"
+        " item_number, continued) VALUES (?,?,?,?,?,?,?)",
         [
-            (meeting_id, n, a.title, _dumps(a.sub_items), _dumps(a.documents))
+            (
+                meeting_id,
+                n,
+                a.title,
+                _dumps(a.sub_items),
+                _dumps(a.documents),
+                a.number,
+                int(a.continued),
+            )
             for n, a in enumerate(record.agenda, start=1)
         ],
     )
@@ -204,6 +221,7 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
                     _dumps([asdict(m) for m in item.mentions]),
                     _dumps([asdict(r) for r in item.references]),
                     text_sha(text),
+                    item.function,
                 )
             )
             items.append((meeting_id, position, "speech", seq, None, None, "{}"))
@@ -217,8 +235,8 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
         "INSERT INTO speeches (meeting_id, seq, position, agenda_item, speaker_line, speaker,"
         " title, name, affiliation, state, role, language, text, words, pages, language_changes,"
         " source_file, repairs, topic, facets, explains, explains_vote, positions, organisation,"
-        " mentions, refs, text_sha)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " mentions, refs, text_sha, function)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         speeches,
     )
     conn.executemany(
@@ -238,7 +256,7 @@ def save_votes(conn: sqlite3.Connection, meeting_id: int, record: Record) -> Non
         vote_id = conn.execute(
             "INSERT INTO votes (meeting_id, number, subject, document, method, outcome, unanimous,"
             " without_vote, resolution, in_favour, against, abstaining, vetoed_by, item, warnings,"
-            " data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " data, decision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 meeting_id,
                 number,
@@ -256,6 +274,7 @@ def save_votes(conn: sqlite3.Connection, meeting_id: int, record: Record) -> Non
                 vote.item,
                 _dumps(vote.warnings),
                 _dumps(asdict(vote)),
+                vote.decision,
             ),
         ).lastrowid
         conn.executemany(
@@ -332,6 +351,7 @@ def _speech(row: sqlite3.Row) -> Speech:
         organisation=row["organisation"],
         mentions=[Mention(**m) for m in json.loads(row["mentions"])],
         references=[Reference(**r) for r in json.loads(row["refs"])],
+        function=row["function"],
     )
 
 
@@ -374,6 +394,8 @@ def load_record(conn: sqlite3.Connection, key: str, *, with_index: bool = False)
             title=r["title"],
             sub_items=json.loads(r["sub_items"]),
             documents=json.loads(r["documents"]),
+            number=r["item_number"],
+            continued=bool(r["continued"]),
         )
         for r in conn.execute(
             f"SELECT * FROM agenda_items WHERE meeting_id = ?{own} ORDER BY number", (mid,)
@@ -428,6 +450,9 @@ def load_record(conn: sqlite3.Connection, key: str, *, with_index: bool = False)
                 (mid,),
             )
         ],
+        layout=row["layout"],
+        reading=[PageReading(**r) for r in json.loads(row["reading"])],
+        body=row["body"],
     )
 
 

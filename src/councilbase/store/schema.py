@@ -455,6 +455,35 @@ def _m007(conn: sqlite3.Connection) -> None:
     mark_built(conn, "people")  # databases of earlier versions rebuilt them on every ingest
 
 
+M008_READING = """
+ALTER TABLE meetings ADD COLUMN layout TEXT;   -- the layout family that read it: two-column, one-column, official-records, text, speeches
+ALTER TABLE meetings ADD COLUMN reading TEXT NOT NULL DEFAULT '[]';  -- JSON: each page read from its text layer or by OCR, with its quality
+"""
+
+
+M009_BODIES = """
+-- the General Assembly's plenary records beside the Council's
+ALTER TABLE meetings ADD COLUMN body TEXT NOT NULL DEFAULT 'SC';  -- SC | GA
+CREATE INDEX meetings_body ON meetings (body, date);
+ALTER TABLE speeches ADD COLUMN function TEXT;   -- "Rapporteur of the Third Committee"
+ALTER TABLE agenda_items ADD COLUMN item_number INTEGER;   -- the Assembly's "Agenda item 73"
+ALTER TABLE agenda_items ADD COLUMN continued INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE votes ADD COLUMN decision TEXT;      -- the Assembly's decision number: 64/555
+-- every speech so far is the Council's: its body as a search filter token
+UPDATE speeches SET facets = facets || ' bodySC';
+-- the Assembly's debates on a veto (resolution 76/262, from April 2022) and the Council
+-- meetings whose vetoes they discuss, when both records are in the database
+CREATE TABLE veto_debates (
+    meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,     -- the Assembly's
+    sc_meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,  -- the Council's
+    vote_number INTEGER NOT NULL,    -- the vetoed vote among the Council meeting's votes
+    evidence TEXT NOT NULL,          -- how the link was made
+    PRIMARY KEY (meeting_id, sc_meeting_id, vote_number)
+);
+CREATE INDEX veto_debates_sc ON veto_debates (sc_meeting_id);
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "m001_records", _script(M001_RECORDS)),
     Migration(2, "m002_speeches_fts", _script(fts_sql("speeches_fts"))),
@@ -463,6 +492,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "m005_embeddings", _m005),
     Migration(6, "m006_index_dates", _m006),
     Migration(7, "m007_derived", _m007),
+    Migration(8, "m008_reading", _script(M008_READING)),
+    Migration(9, "m009_bodies", _script(M009_BODIES)),
 )
 
 

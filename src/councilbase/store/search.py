@@ -51,6 +51,8 @@ class Filters:
     """The organisation the speaker speaks for: ``OCHA``, ``African Union``."""
     year: int | None = None
     """The meeting's year, known even where its date is not (speech-level files)."""
+    body: str | None = None
+    """``SC`` (the Security Council) or ``GA`` (the General Assembly); both when unset."""
 
     def is_empty(self) -> bool:
         """Whether no filter is set."""
@@ -87,6 +89,7 @@ class MeetingRow:
     """A meeting, as listed."""
 
     key: str
+    body: str
     symbol: str | None
     meeting_number: int | None
     resumption: int | None
@@ -106,6 +109,7 @@ class SpeechRow:
 
     id: str
     meeting: str
+    body: str
     date: str | None
     seq: int
     speaker_line: str
@@ -124,6 +128,7 @@ class SearchHit:
 
     id: str
     meeting: str
+    body: str
     date: str | None
     seq: int
     speaker_line: str
@@ -142,6 +147,7 @@ class KwicLine:
 
     id: str
     meeting: str
+    body: str
     date: str | None
     speaker_line: str
     left: str
@@ -273,6 +279,8 @@ def check_filters(filters: Filters | None) -> None:
         resolve_state_filter(filters.state)
     if filters.role:
         resolve_role_filter(filters.role)
+    if filters.body:
+        resolve_body_filter(filters.body)
     if filters.meeting:
         parse_meeting(filters.meeting)
     for value in (filters.date_from, filters.date_to):
@@ -291,6 +299,27 @@ def check_filters(filters: Filters | None) -> None:
         topic_terms(filters.topic)
     if filters.year is not None and not 1000 <= int(filters.year) <= 9999:
         raise QueryError(f"cannot read the year {filters.year!r}: write four digits, 2020")
+
+
+_BODY_NAMES = {
+    "sc": "SC",
+    "council": "SC",
+    "security council": "SC",
+    "ga": "GA",
+    "assembly": "GA",
+    "general assembly": "GA",
+}
+
+
+def resolve_body_filter(value: str) -> str:
+    """A body filter, checked: ``SC`` (or ``council``, ``Security Council``) or ``GA`` (or
+    ``assembly``, ``General Assembly``), in any case."""
+    body = _BODY_NAMES.get(" ".join(value.split()).lower())
+    if body is None:
+        raise QueryError(
+            f"unknown body {value!r}: SC (the Security Council) or GA (the General Assembly)"
+        )
+    return body
 
 
 def resolve_role_filter(value: str) -> str:
@@ -368,6 +397,9 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[Any]]:
     if filters.year is not None:
         where.append("m.year = ?")
         args.append(int(filters.year))
+    if filters.body:
+        where.append("m.body = ?")
+        args.append(resolve_body_filter(filters.body))
     if filters.mentions:
         where.append("EXISTS (SELECT 1 FROM mentions x WHERE x.speech_id = s.id AND x.code = ?)")
         args.append(resolve_mention_filter(filters.mentions))
@@ -453,7 +485,7 @@ MEETING_ORDER = "coalesce(m.meeting_number, 1000000000), coalesce(m.resumption, 
 """Meetings in the Council's order: by number (numbers are chronological), then date."""
 
 _SPEECH_COLUMNS = (
-    "m.key AS meeting, m.date, s.seq, s.speaker_line, s.name, s.affiliation, s.state,"
+    "m.key AS meeting, m.body, m.date, s.seq, s.speaker_line, s.name, s.affiliation, s.state,"
     " s.role, s.language"
 )
 
@@ -467,6 +499,7 @@ def _speech_fields(r: sqlite3.Row) -> dict[str, Any]:
 
 _SPEECH_FIELDS = (
     "meeting",
+    "body",
     "date",
     "seq",
     "speaker_line",
@@ -483,8 +516,8 @@ def _meeting_facet(value: str) -> str:
     ``S/PV.8699 (Resumption 1)`` -> ``key8699r1``."""
     symbol = parse_meeting(value)
     if symbol.resumption:
-        return f"key{symbol.number}r{symbol.resumption}"
-    return f"mtg{symbol.number}"
+        return f"key{symbol.token}r{symbol.resumption}"
+    return f"mtg{symbol.token}"
 
 
 def _words(text: str) -> list[str]:
@@ -529,6 +562,8 @@ def facet_terms(conn: sqlite3.Connection, filters: Filters | None) -> list[str]:
         terms.append(topic_terms(filters.topic))
     if filters.year is not None:
         terms.append(f"facets:yr{int(filters.year)}")
+    if filters.body:
+        terms.append(f"facets:body{resolve_body_filter(filters.body)}")
     if filters.mentions:
         terms.append("facets:" + index_token("mention", resolve_mention_filter(filters.mentions)))
     if filters.cites:
@@ -647,6 +682,7 @@ def kwic(
                 KwicLine(
                     id=speech_id(r["meeting"], r["seq"]),
                     meeting=r["meeting"],
+                    body=r["body"],
                     date=r["date"],
                     speaker_line=r["speaker_line"],
                     left=left[-width:],
@@ -693,12 +729,18 @@ def meetings(
     offset: int = 0,
 ) -> Rows[MeetingRow]:
     """Meetings in date order; with speech filters, the meetings that have such speeches."""
+    body = resolve_body_filter(filters.body) if filters and filters.body else None
+    if filters is not None and body:
+        filters = Filters(**{**vars(filters), "body": None})  # on the meeting itself, below
     where, args = filter_sql(filters)
     speech_filter = ""
     if where:
         speech_filter = f" AND EXISTS (SELECT 1 FROM speeches s WHERE s.meeting_id = m.id{where})"
+    if body:
+        speech_filter += " AND m.body = ?"
+        args.append(body)
     sql = (
-        "SELECT m.key, m.symbol, m.meeting_number, m.resumption, m.date, m.time,"
+        "SELECT m.key, m.body, m.symbol, m.meeting_number, m.resumption, m.date, m.time,"
         " m.president_name, m.president_state, m.source_format,"
         " (SELECT title FROM agenda_items a WHERE a.meeting_id = m.id ORDER BY number LIMIT 1)"
         " AS agenda,"
@@ -711,6 +753,7 @@ def meetings(
     return Rows(
         MeetingRow(
             key=r["key"],
+            body=r["body"],
             symbol=r["symbol"],
             meeting_number=r["meeting_number"],
             resumption=r["resumption"],

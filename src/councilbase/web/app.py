@@ -78,7 +78,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     app = FastAPI(
         title="councilbase",
         version=__version__,
-        description="UN Security Council meeting records: meetings, speeches, votes, people.",
+        description="The verbatim records of the UN Security Council and General Assembly: meetings, speeches, votes, people.",
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
@@ -132,6 +132,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         organisation: str | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        body: str | None = None,
     ) -> q.Filters:
         year = (year or "").strip() or None
         if year is not None and not re.fullmatch(r"[0-9]{4}", year, re.ASCII):
@@ -148,6 +149,7 @@ def create_app(db_path: str | Path) -> FastAPI:
             cites=(cites or "").strip() or None,
             organisation=(organisation or "").strip() or None,
             year=int(year) if year else None,
+            body=(body or "").strip() or None,
         )
         q.check_filters(chosen)
         return chosen
@@ -164,6 +166,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         organisation: str | None = Query(None, max_length=100),
         date_from: str | None = Query(None, alias="from", max_length=10),
         date_to: str | None = Query(None, alias="to", max_length=10),
+        body: str | None = Query(None, max_length=30),
     ) -> q.Filters:
         """The filters of search, as query parameters (the CLI's, one for one)."""
         return filters(
@@ -178,6 +181,7 @@ def create_app(db_path: str | Path) -> FastAPI:
             organisation,
             date_from,
             date_to,
+            body,
         )
 
     def page_number(value: int) -> int:
@@ -204,13 +208,21 @@ def create_app(db_path: str | Path) -> FastAPI:
     # --- meetings -------------------------------------------------------------------------
 
     @app.get("/meetings", response_class=HTMLResponse, include_in_schema=False)
-    def meetings_page(request: Request, page_: int = Query(1, alias="page")) -> HTMLResponse:
-        data = pages.meetings_list(connections.get(), q.Filters(), page_number(page_))
+    def meetings_page(
+        request: Request,
+        page_: int = Query(1, alias="page"),
+        body: str | None = Query(None, max_length=30),
+    ) -> HTMLResponse:
+        chosen = filters(None, None, None, None, None, body=body)
+        data = pages.meetings_list(connections.get(), chosen, page_number(page_))
         return page(request, "meetings.html", data)
 
-    @app.get("/api/meetings", summary="Meetings in order, a page at a time")
-    def meetings_api(page_: int = Query(1, alias="page")) -> dict[str, Any]:
-        return pages.meetings_list(connections.get(), q.Filters(), page_number(page_))
+    @app.get("/api/meetings", summary="Meetings in order, a page at a time (body: SC or GA)")
+    def meetings_api(
+        page_: int = Query(1, alias="page"), body: str | None = Query(None, max_length=30)
+    ) -> dict[str, Any]:
+        chosen = filters(None, None, None, None, None, body=body)
+        return pages.meetings_list(connections.get(), chosen, page_number(page_))
 
     @app.get("/meetings/{key:path}", response_class=HTMLResponse, include_in_schema=False)
     def meeting_page(request: Request, key: str) -> HTMLResponse:
@@ -375,9 +387,11 @@ def create_app(db_path: str | Path) -> FastAPI:
         date_to: str | None = None,
         meaning: str | None = None,
         compare: str | None = None,
+        body: str | None = None,
     ) -> dict[str, Any]:
         conn = connections.get()
-        pairs = ag.agreement_matrix(conn, date_from or None, date_to or None)
+        chosen = q.resolve_body_filter(body) if body else "SC"  # the Council's by default
+        pairs = ag.agreement_matrix(conn, date_from or None, date_to or None, chosen)
         data: dict[str, Any] = {
             "term": term or "",
             "by": by,
@@ -388,6 +402,7 @@ def create_app(db_path: str | Path) -> FastAPI:
             "to": date_to or "",
             "meaning": meaning or "",
             "compare": compare or "",
+            "body": chosen,
             "pairs": pairs.to_dicts(),
             "period": ag.period_label(date_from or None, date_to or None),
             "vetoes_records": ag.vetoes(conn, "records").to_dicts(),
@@ -447,9 +462,10 @@ def create_app(db_path: str | Path) -> FastAPI:
         date_to: str | None = Query(None, alias="to", max_length=10),
         meaning: str | None = Query(None, max_length=1000),
         compare: str | None = Query(None, max_length=200),
+        body: str | None = Query(None, max_length=30),
     ) -> dict[str, Any]:
         return analysis_data(
-            term, by, state, topic, scale_topic, date_from, date_to, meaning, compare
+            term, by, state, topic, scale_topic, date_from, date_to, meaning, compare, body
         )
 
     @app.get("/analysis", response_class=HTMLResponse, include_in_schema=False)
@@ -470,13 +486,16 @@ def create_app(db_path: str | Path) -> FastAPI:
     def agreement_matrix_chart(
         date_from: str | None = Query(None, alias="from", max_length=10),
         date_to: str | None = Query(None, alias="to", max_length=10),
+        body: str | None = Query(None, max_length=30),
     ) -> Response:
-        pairs = ag.agreement_matrix(connections.get(), date_from or None, date_to or None)
+        chosen = q.resolve_body_filter(body) if body else "SC"
+        pairs = ag.agreement_matrix(connections.get(), date_from or None, date_to or None, chosen)
         labels = sorted({p.a for p in pairs} | {p.b for p in pairs})
+        where = "the General Assembly" if chosen == "GA" else "the Security Council"
         svg = charts.heatmap(
             labels,
             {(p.a, p.b): p.share for p in pairs},
-            "Vote agreement" + ag.period_label(date_from or None, date_to or None),
+            f"Vote agreement in {where}" + ag.period_label(date_from or None, date_to or None),
         )
         return Response(svg, media_type="image/svg+xml")
 

@@ -153,10 +153,9 @@ class Connections:
 
 
 def _cache_folder() -> Path:
-    import os
+    from councilbase import cache_dir
 
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "councilbase" / "web"
+    return cache_dir("web")
 
 
 def _shared_result(path: Path, key: tuple[str, Any], compute: Callable[[], Any]) -> Any:

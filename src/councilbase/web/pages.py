@@ -19,13 +19,19 @@ PAGE_SIZE = 20
 
 ROLE_LABELS = {
     "president": "President",
-    "member": "Council member",
+    "member": "member",
     "invited_state": "invited State",
+    "observer": "observer",
+    "chair": "chair",
+    "rapporteur": "rapporteur",
     "un_official": "UN official",
     "briefer": "briefer",
     "unknown": "speaker",
 }
 """Roles in words, for pages and facet labels."""
+
+
+BODY_LABELS = {"SC": "Security Council", "GA": "General Assembly"}
 
 
 def role_label(role: str | None) -> str:
@@ -79,6 +85,7 @@ def meetings_list(conn: sqlite3.Connection, filters: q.Filters, page: int) -> di
         "meetings": [asdict(m) for m in rows[:PAGE_SIZE]],
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
+        "body": q.resolve_body_filter(filters.body) if filters.body else None,
     }
 
 
@@ -188,7 +195,10 @@ def meeting(conn: sqlite3.Connection, key: str) -> dict[str, Any]:
         "key": stored_key,
         "official_url": undocs_url(record.symbol) if record.symbol else None,
         "title": agenda[0]["title"] if agenda else None,
+        "veto_debates": veto_debates(conn, stored_key),
         "record": {
+            "body": record.body,
+            "body_name": BODY_LABELS.get(record.body, record.body),
             "symbol": record.symbol,
             "meeting_number": record.meeting_number,
             "resumption": record.resumption,
@@ -204,12 +214,28 @@ def meeting(conn: sqlite3.Connection, key: str) -> dict[str, Any]:
             "agenda": agenda,
             "source": asdict(record.source) if record.source else None,
             "warnings": record.warnings,
+            "layout": record.layout,
+            "reading": [asdict(r) for r in record.reading],
+            "ocr_pages": sum(1 for r in record.reading if r.source == "ocr"),
         },
         "contents": contents,
         "proceedings": items,
         "votes": votes,
         "statements": [asdict(s) for s in record.statements],
     }
+
+
+def veto_debates(conn: sqlite3.Connection, key: str) -> list[dict[str, Any]]:
+    """The Assembly's debates on a veto cast at this Council meeting, or the Council
+    meetings whose vetoes this Assembly meeting debates (see :mod:`councilbase.store.vetoes`)."""
+    rows = conn.execute(
+        "SELECT a.key AS assembly, a.date AS assembly_date, c.key AS council,"
+        " c.date AS council_date, d.vote_number, d.evidence FROM veto_debates d"
+        " JOIN meetings a ON a.id = d.meeting_id JOIN meetings c ON c.id = d.sc_meeting_id"
+        " WHERE a.key = ? OR c.key = ? ORDER BY a.date, c.date",
+        (key, key),
+    ).fetchall()
+    return [dict(r) for r in rows]
 
 
 def record_key(record: Record) -> str:
@@ -246,6 +272,7 @@ def _speech(
         "organisation": speech.organisation,
         "affiliation_name": state_name(speech.state or speech.organisation),
         "role": speech.role,
+        "function": speech.function,
         "language": speech.language,
         "explains": speech.explains,
         "person": {"key": person[0], "name": person[1]} if person else None,
@@ -307,7 +334,13 @@ def facets(
         query,
     )
     per_meeting: dict[int, int] = {}
-    out: dict[str, dict[Any, int]] = {"year": {}, "state": {}, "role": {}, "topic": {}}
+    out: dict[str, dict[Any, int]] = {
+        "body": {},
+        "year": {},
+        "state": {},
+        "role": {},
+        "topic": {},
+    }
     for meeting_id, state, role, count in groups:
         per_meeting[meeting_id] = per_meeting.get(meeting_id, 0) + count
         if state is not None:
@@ -317,12 +350,13 @@ def facets(
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
         marks = ",".join("?" * len(chunk))
-        for meeting_id, year, title in conn.execute(
-            "SELECT m.id, m.year, a.title FROM meetings m LEFT JOIN agenda_items a"
+        for meeting_id, year, title, body in conn.execute(
+            "SELECT m.id, m.year, a.title, m.body FROM meetings m LEFT JOIN agenda_items a"
             f" ON a.meeting_id = m.id AND a.number = 1 WHERE m.id IN ({marks})",
             chunk,
         ):
             count = per_meeting[meeting_id]
+            out["body"][body] = out["body"].get(body, 0) + count
             if year is not None:
                 out["year"][year] = out["year"].get(year, 0) + count
             if title:
@@ -340,6 +374,8 @@ def facets(
                 if name == "state"
                 else role_label(value)
                 if name == "role"
+                else BODY_LABELS.get(value, value)
+                if name == "body"
                 else value,
             }
             for value, count in ordered
@@ -426,10 +462,10 @@ def state(conn: sqlite3.Connection, code: str, page: int) -> dict[str, Any]:
     votes = [
         dict(r)
         for r in conn.execute(
-            "SELECT m.key AS meeting, m.date, v.number, v.subject, v.document, v.resolution, v.outcome,"
-            " c.vote FROM vote_casts c JOIN votes v ON v.id = c.vote_id JOIN meetings m"
-            " ON m.id = v.meeting_id WHERE c.state = ?"
-            " ORDER BY coalesce(m.meeting_number, 0), v.number",
+            "SELECT m.key AS meeting, m.body, m.date, v.number, v.subject, v.document,"
+            " v.resolution, v.outcome, c.vote FROM vote_casts c JOIN votes v ON v.id = c.vote_id"
+            " JOIN meetings m ON m.id = v.meeting_id WHERE c.state = ?"
+            " ORDER BY m.body DESC, m.date, coalesce(m.meeting_number, 0), v.number",
             (code,),
         )
     ]
@@ -446,17 +482,24 @@ def state(conn: sqlite3.Connection, code: str, page: int) -> dict[str, Any]:
         "page": page,
         "has_next": len(speeches) > PAGE_SIZE,
         "votes": votes,
-        "agreement": [
-            {
-                "other": a.other,
-                "name": state_name(a.other),
-                "votes": a.votes,
-                "same": a.same,
-                "share": round(a.share, 4),
-            }
-            for a in agreement_with_others(conn, code)
-        ],
+        "agreement": _agreement(conn, code, "SC"),
+        "assembly_agreement": _agreement(conn, code, "GA"),
+        "bodies": {body: sum(1 for v in votes if v["body"] == body) for body in ("SC", "GA")},
     }
+
+
+def _agreement(conn: sqlite3.Connection, code: str, body: str) -> list[dict[str, Any]]:
+    """How often a state voted as each other member of a body did."""
+    return [
+        {
+            "other": a.other,
+            "name": state_name(a.other),
+            "votes": a.votes,
+            "same": a.same,
+            "share": round(a.share, 4),
+        }
+        for a in agreement_with_others(conn, code, body=body)
+    ]
 
 
 def resolution(conn: sqlite3.Connection, symbol: str) -> dict[str, Any]:
