@@ -6,6 +6,7 @@ they are missing instead of skipping.
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import sqlite3
@@ -143,7 +144,59 @@ def web_db(records: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     path = folder / "web.db"
+    texts = records.parent / "resolutions"
     with Database(path) as db:
         db.ingest([str(records / "pdf"), str(records / "speeches"), str(hostile)], jobs=2)
         import_outcomes(db.conn, records / "outcomes")
+        if texts.is_dir() or os.environ.get("CI") == "true":
+            names = ("S-RES-2254(2015).txt", "S-RES-2118(2013).txt", "S-RES-2165(2014).txt")
+            summary = db.import_resolutions([str(texts / name) for name in names])
+            assert summary.count("added") == 3, summary.outcomes
     return path
+
+
+@pytest.fixture(scope="session")
+def texts() -> Path:
+    """The folder of real resolution texts."""
+    from councilbase.sample import resolutions_dir
+
+    folder = resolutions_dir()
+    if folder is None:
+        _need("../shared/resolutions")
+    assert folder is not None
+    return folder
+
+
+@pytest.fixture(scope="session")
+def resolution_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A resolution as a text PDF, printed by Chromium from the synthetic sample's lines."""
+    from councilbase.sample import SYNTHETIC_RESOLUTION
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        _need("chromium")
+    folder = tmp_path_factory.mktemp("respdf")
+    page = folder / "r.html"
+    lines = SYNTHETIC_RESOLUTION.replace("9999 (2026)", "2999 (2026)").splitlines()
+    page.write_text(
+        "<html><body>"
+        + "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    pdf = folder / "S_RES_2999(2026)_E.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return pdf

@@ -78,6 +78,25 @@ def test_search_open_a_result_follow_the_speaker_read_a_vote(server: str, browse
     page.close()
 
 
+def test_search_the_resolutions_and_follow_a_citation(server: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.click("header >> text=Resolutions")
+    page.wait_for_url("**/resolutions")
+    page.fill("#rq", '"Vienna Statements"')
+    page.press("#rq", "Enter")
+    page.wait_for_url("**/resolutions?q=*")
+    page.click(".hits a >> nth=0")
+    page.wait_for_url("**/resolutions/S/RES/2254*")
+    assert page.inner_text("h1").startswith("S/RES/2254 (2015)")
+    assert page.locator("ol.operative > li").count() == 16
+    page.click("#PP1 a.ref >> text=2118 (2013)")
+    page.wait_for_url("**/resolutions/S/RES/2118*")
+    assert page.inner_text("h1").startswith("S/RES/2118 (2013)")
+    assert "S/RES/2254 (2015)" in page.inner_text("#network ~ ul.columns >> nth=1")
+    page.close()
+
+
 def test_keyboard_only(server: str, browser: object) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(server + "/")

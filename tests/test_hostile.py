@@ -133,7 +133,14 @@ def test_a_time_limit_with_parallel_workers_skips_the_file(records: Path, tmp_pa
 
 def test_an_older_database_is_upgraded_by_its_command(ingested_copy: Path) -> None:
     conn = sqlite3.connect(ingested_copy)
-    # undo m007 to m009: a database as version 6 left it
+    # undo m007 to m010: a database as version 6 left it
+    for table in (
+        "resolution_paragraphs_fts",
+        "resolution_citations",
+        "resolution_paragraphs",
+        "resolutions",
+    ):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP TABLE derived")
     conn.execute("ALTER TABLE meetings DROP COLUMN layout")
     conn.execute("ALTER TABLE meetings DROP COLUMN reading")

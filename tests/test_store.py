@@ -49,6 +49,7 @@ def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
             "m007_derived",
             "m008_reading",
             "m009_bodies",
+            "m010_resolutions",
         ]
         assert db.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
         assert db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID

@@ -269,7 +269,7 @@ def test_check_agrees_then_reports_a_disagreement(ingested_copy: Path, records: 
     result = runner.invoke(app, ["check", "--db", str(ingested_copy)])
     assert result.exit_code == 0, result.output
     assert (
-        "check: 0 disagreements with the index, 4 unknown names, 0 database problems"
+        "check: 0 disagreements with the index, 4 unknown names, 0 impossible citations, 0 database problems"
         in result.stdout
     )
     assert "S/PV.8716  unknown name in affiliation: 'civil society representative'" in result.stdout

@@ -108,9 +108,11 @@ def test_person_state_resolution_outcomes(client: TestClient) -> None:
     assert agreement["CHN"] == (11, 9) and agreement["BEL"] == (10, 4)
     assert '<img src="/charts/agreement/RUS.svg"' in client.get("/states/RUS").text
     resolution = client.get("/api/resolutions/S/RES/2504 (2020)").json()
-    assert resolution["adopted_at"][0]["meeting"] == "S/PV.8700"
+    assert resolution["vote"]["meeting"] == "S/PV.8700"
+    assert resolution["vote"]["source"] == "record" and len(resolution["vote"]["casts"]) == 15
     assert resolution["index"][0]["in_favour"] == 11
-    assert any(s["meeting"] == "S/PV.8700" for s in resolution["cited_by"])
+    assert any(s["meeting"] == "S/PV.8700" and s["cites"] for s in resolution["speeches"])
+    assert any(s["explains"] for s in resolution["speeches"])
     assert client.get("/resolutions/resolution 2504 (2020)").status_code == 200
     outcomes = client.get("/api/outcomes", params={"year": 2020}).json()
     assert len(outcomes["rows"]) == 52 + 78 and outcomes["years"][0] == 1946  # with the VTC table
@@ -365,8 +367,9 @@ def test_resolution_page_has_each_vote_subject_and_link(client: TestClient) -> N
     )
     data = client.get("/api/resolutions/S/RES/2504 (2020)").json()
     assert data["subject"] == "The situation in the Middle East"
-    casts = data["adopted_at"][0]["casts"]
+    casts = data["vote"]["casts"]
     assert len(casts) == 15 and {c["vote"] for c in casts} == {"in_favour", "abstaining"}
+    assert data["vote"]["meeting"] == "S/PV.8700" and data["vote"]["source"] == "record"
 
 
 def test_search_pages_numbers_and_past_the_end(client: TestClient) -> None:

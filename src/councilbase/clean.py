@@ -179,6 +179,27 @@ def frequencies() -> Mapping[str, int]:
     return _frequencies()
 
 
+@lru_cache(maxsize=1)
+def _state_words() -> frozenset[str]:
+    from councilbase.reference import vocabulary
+
+    return frozenset(
+        part.lower() for name in vocabulary() for part in re.findall(r"[^\W\d_]+", name)
+    )
+
+
+def known_word(word: str) -> bool:
+    """Whether a word is English or a word of a state's name or demonym (whatever the
+    vocabulary has been taught in this process)."""
+    key = word.lower()
+    return bool(_frequencies().get(key)) or key in _state_words()
+
+
+def is_name_word(word: str) -> bool:
+    """Whether a word is part of a state's name or demonym (``Syria``, ``Ivoire``)."""
+    return word.lower() in _state_words()
+
+
 def word_frequency(word: str) -> int:
     """How common an English word is (0 when unknown); case-insensitive."""
     return _frequencies().get(word.lower(), 0)

@@ -46,9 +46,14 @@ def default_cache() -> Path:
 
 
 def normalize_symbol(text: str) -> str:
-    """``8700``, ``S/PV.8700``, ``s/pv.8699 (resumption 1)`` -> the symbol as ODS writes it."""
+    """``8700``, ``S/PV.8700``, ``s/pv.8699 (resumption 1)`` -> the symbol as ODS writes it;
+    a resolution's (``S/RES/2401 (2018)``) as councilbase writes it."""
     from councilbase.errors import QueryError
     from councilbase.symbols import normalise_meeting
+
+    resolutions = resolution_symbols(re.sub(r"\s*\(", "(", text.strip()))
+    if resolutions is not None and len(resolutions) == 1:
+        return resolutions[0]
 
     try:
         return normalise_meeting(text)
@@ -68,13 +73,53 @@ def check_base_url(url: str) -> str:
     return url.strip()
 
 
+_RESOLUTION = re.compile(
+    r"S/RES/(?P<first>\d{1,4})(?:\((?P<year>\d{4})\))?"
+    r"(?:\s*(?:-|\.\.|–)\s*(?:S/RES/)?(?P<last>\d{1,4}))?",
+    re.I,
+)
+
+
+def resolution_symbols(part: str) -> list[str] | None:
+    """``S/RES/2401(2018)``, ``S/RES/2401`` or a range ``S/RES/2400-2410`` -> resolution
+    symbols (the year from the number where not given); None for anything else."""
+    from councilbase.extract.references import resolution_year
+
+    match = _RESOLUTION.fullmatch(part)
+    if match is None:
+        return None
+    first = int(match.group("first"))
+    last = int(match.group("last") or first)
+    if last < first:
+        raise FetchError(f"the range {part!r} runs backwards")
+    if last - first > 10000:
+        raise FetchError(f"the range {part!r} is longer than 10,000 resolutions")
+    out = []
+    for number in range(first, last + 1):
+        year = int(match.group("year")) if match.group("year") and first == last else None
+        year = year or resolution_year(number)
+        if year is None:
+            raise FetchError(
+                f"cannot tell the year of resolution {number}: write it, S/RES/{number} (YYYY)"
+            )
+        out.append(f"S/RES/{number} ({year})")
+    return out
+
+
 def expand_symbols(items: Iterable[str]) -> list[str]:
-    """Symbols, numbers and ranges (``8690-8700``) -> symbols in order, without repeats."""
+    """Symbols, numbers and ranges (``8690-8700``) of meeting records, and resolution
+    symbols and ranges (``S/RES/2401 (2018)``, ``S/RES/2400-2410``) -> symbols in order,
+    without repeats."""
     out: list[str] = []
     for item in items:
         joined = re.sub(r"\s*\(", "(", item.strip())  # "S/PV.8699 (Resumption 1)" is one
+        joined = re.sub(r"\s*(-|–|\.\.)\s*", r"\1", joined)  # "S/RES/2400 - 2410" is one
         for part in re.split(r"[,\s]+(?![^()]*\))", joined):
             if not part:
+                continue
+            resolutions = resolution_symbols(part)
+            if resolutions is not None:
+                out.extend(s for s in resolutions if s not in out)
                 continue
             span = re.fullmatch(
                 r"(?:S/PV\.)?([0-9]{1,6})\s*(?:-|\.\.|–)\s*(?:S/PV\.)?([0-9]{1,6})", part, re.I
@@ -93,8 +138,9 @@ def expand_symbols(items: Iterable[str]) -> list[str]:
 
 
 def file_name(symbol: str) -> str:
-    """The ODS file name of a record: ``S/PV.8699 (Resumption 1)`` -> ``S_PV.8699(Resumption1)_E.pdf``."""
-    return symbol.replace("/", "_").replace(" (Resumption ", "(Resumption") + "_E.pdf"
+    """The ODS file name of a record or resolution: ``S/PV.8699 (Resumption 1)`` ->
+    ``S_PV.8699(Resumption1)_E.pdf``; ``S/RES/2401 (2018)`` -> ``S_RES_2401(2018)_E.pdf``."""
+    return symbol.replace("/", "_").replace(" (", "(").replace(" ", "") + "_E.pdf"
 
 
 def symbol_url(base_url: str, symbol: str) -> str:

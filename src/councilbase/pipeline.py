@@ -167,6 +167,15 @@ def not_regular(path: Path) -> str | None:
     return f"is {kind}, not a regular file: not read"
 
 
+_RESOLUTION_NAME = re.compile(r"^S[-_]RES[-_]\d{1,4}", re.I)
+
+
+def is_resolution_name(name: str) -> bool:
+    """Whether a file is named as a resolution (``S-RES-2254(2015).txt``,
+    ``S_RES_2401(2018)_E.pdf``): ``resolutions import`` reads it, not ``ingest``."""
+    return bool(_RESOLUTION_NAME.match(name))
+
+
 def plan(paths: Iterable[str]) -> tuple[list[Unit], list[RecordError], list[str]]:
     """The units of work in files, folders and globs; the paths that do not exist
     (missing paths); and files ignored because they are not records."""
@@ -184,6 +193,18 @@ def plan(paths: Iterable[str]) -> tuple[list[Unit], list[RecordError], list[str]
         for file in candidates:
             if not explicit and file.suffix.lower() not in RECORD_SUFFIXES:
                 ignored.append(safe_path(file))
+                continue
+            if is_resolution_name(file.name):
+                if explicit:
+                    failures.append(
+                        RecordError(
+                            safe_path(file),
+                            "is a resolution, not a meeting record: import it with"
+                            " `councilbase resolutions import`",
+                        )
+                    )
+                else:
+                    ignored.append(safe_path(file))
                 continue
             irregular = not_regular(file)
             if irregular is not None:

@@ -60,6 +60,22 @@ The meeting rose at 10.40 a.m.
 """
 
 
+SYNTHETIC_RESOLUTION = """\
+Resolution 9999 (2026)
+SYNTHETIC SAMPLE - NOT A REAL RESOLUTION
+Adopted by the Security Council at its 9999th meeting, on 5 January 2026
+The Security Council,
+Recalling its resolutions 2504 (2020) and 2254 (2015), written here by councilbase to show
+the format only,
+Acting under Chapter VII of the Charter of the United Nations,
+1. Decides that this synthetic resolution shows how councilbase reads a resolution;
+2. Requests the synthetic region to report on:
+(a) the cross-border mechanism;
+(b) the synthetic briefing;
+3. Decides to remain seized of the matter.
+"""
+
+
 def records_dir() -> Path | None:
     """The real records: ``$COUNCILBASE_RECORDS``, else ``../shared/records`` from the
     project root or the working folder; None when neither exists.
@@ -105,3 +121,28 @@ def demo_outcomes() -> Path | None:
     if folder is not None and (folder / "outcomes").is_dir():
         return folder / "outcomes"
     return None
+
+
+def resolutions_dir() -> Path | None:
+    """The real resolution texts: ``../shared/resolutions`` beside the records folder (or
+    from the project root or the working folder); None when absent."""
+    folder = records_dir()
+    candidates = [folder.parent / "resolutions"] if folder is not None else []
+    candidates += [
+        Path.cwd() / ".." / "shared" / "resolutions",
+        Path(__file__).resolve().parents[2] / ".." / "shared" / "resolutions",
+    ]
+    return next((c.resolve() for c in candidates if c.is_dir()), None)
+
+
+def demo_resolutions() -> tuple[list[str], str]:
+    """The resolution texts `make demo` imports: the real ones when present, else the
+    synthetic one; and a line saying which."""
+    folder = resolutions_dir()
+    if folder is not None:
+        return [str(folder)], f"Resolution texts from {folder}"
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="councilbase-sample-")) / "SYNTHETIC_S-RES-9999(2026).txt"
+    path.write_text(SYNTHETIC_RESOLUTION, encoding="utf-8")
+    return [str(path)], f"No resolution texts found; using the SYNTHETIC sample {path}"

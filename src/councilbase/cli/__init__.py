@@ -99,10 +99,11 @@ def version() -> None:
 
 
 def _register() -> None:
-    from councilbase.cli import analysis, index, records, web
+    from councilbase.cli import analysis, index, records, resolutions, web
 
     records.register(app)
     index.register(app)
+    resolutions.register(app)
     analysis.register(app)
     web.register(app)
 

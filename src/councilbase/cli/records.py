@@ -115,11 +115,19 @@ def print_summary(summary: IngestSummary, elapsed: float) -> None:
         for status in ("added", "replaced", "unchanged", "superseded", "failed")
     )
     note(f"ingest: {counts} ({elapsed:.1f} s)")
-    if summary.ignored:
-        suffixes = sorted({Path(p).suffix or Path(p).name for p in summary.ignored})
+    from councilbase.pipeline import is_resolution_name
+
+    resolutions = [p for p in summary.ignored if is_resolution_name(Path(p).name)]
+    others = [p for p in summary.ignored if not is_resolution_name(Path(p).name)]
+    if others:
+        suffixes = sorted({Path(p).suffix or Path(p).name for p in others})
         note(
-            f"  ignored {len(summary.ignored)} files that are not records "
-            f"({printable(', '.join(suffixes))})"
+            f"  ignored {len(others)} files that are not records ({printable(', '.join(suffixes))})"
+        )
+    if resolutions:
+        note(
+            f"  ignored {len(resolutions)} resolution files: `councilbase resolutions import`"
+            " reads them"
         )
     for outcome in summary.outcomes:
         if outcome.status == "superseded":
@@ -350,6 +358,13 @@ def search(
 def print_show(symbol: str, db: Path | None, full: bool, as_json: bool) -> None:
     """Print a meeting (or a resolution) as a person reads it, or its JSON."""
     from councilbase.cli.format import format_record
+    from councilbase.store.resolutions import is_resolution_symbol
+
+    if is_resolution_symbol(symbol):
+        from councilbase.cli.resolutions import print_resolution
+
+        print_resolution(symbol, db, as_json)
+        return
     from councilbase.model import record_to_json
     from councilbase.store.records import index_fill
     from councilbase.suggest import nearest
@@ -375,15 +390,18 @@ def print_show(symbol: str, db: Path | None, full: bool, as_json: bool) -> None:
 
 def show(
     symbol: str = typer.Argument(
-        ..., help="A meeting: S/PV.8700, 'S/PV.8699 (Resumption 1)' or 8700."
+        ...,
+        help="A meeting: S/PV.8700, 'S/PV.8699 (Resumption 1)' or 8700; or a resolution:"
+        " 'S/RES/687 (1991)'.",
     ),
     db: Path | None = DB_OPTION,
     full: bool = typer.Option(False, "--full", help="Print the whole text of each speech."),
     as_json: bool = typer.Option(False, "--json", help="Print the record's JSON."),
 ) -> None:
-    """Print a meeting as a person reads it: cover, agenda, then the items in order.
+    """Print a meeting as a person reads it (cover, agenda, then the items in order), or a
+    resolution (its text, vote, citations both ways, the speeches on it).
 
-    Example: councilbase show S/PV.8700 --full
+    Example: councilbase show S/PV.8700 --full; councilbase show "S/RES/687 (1991)" --json
     """
     print_show(symbol, db, full, as_json)
 
@@ -476,7 +494,9 @@ def export(
 
 def fetch(
     symbols: list[str] = typer.Argument(
-        ..., help="Symbols (S/PV.8700), numbers (8700) or ranges (8690-8700)."
+        ...,
+        help="Records: symbols (S/PV.8700), numbers (8700) or ranges (8690-8700);"
+        " resolutions: 'S/RES/2401 (2018)' or ranges (S/RES/2400-2410).",
     ),
     cache: Path | None = typer.Option(
         None, help="Cache folder (default: $COUNCILBASE_CACHE or ~/.cache/councilbase/ods)."
@@ -498,12 +518,17 @@ def fetch(
         callback=finite(1, 86_400, "--deadline"),
         help="Seconds one request may take in all.",
     ),
-    ingest_after: bool = typer.Option(False, "--ingest", help="Ingest the cache afterwards."),
+    ingest_after: bool = typer.Option(
+        False,
+        "--ingest",
+        help="Store what was fetched afterwards (records ingested, resolutions imported).",
+    ),
     db: Path | None = DB_OPTION,
 ) -> None:
-    """Download records from the UN Official Document System into a cache, politely.
+    """Download records (and resolutions) from the UN Official Document System into a
+    cache, politely; --ingest stores them (records by ingest, resolutions by import).
 
-    Example: councilbase fetch 8690-8700 --ingest
+    Example: councilbase fetch 8690-8700 "S/RES/2504 (2020)" --ingest
     """
     from councilbase.fetch import (
         Fetched,
@@ -538,7 +563,14 @@ def fetch(
     got = sum(1 for r in results if r.status in ("downloaded", "cached"))
     note(f"fetch: {got} of {len(results)} in {folder}")
     if ingest_after and got:
-        code = run_ingest([str(folder)], db, None, None)
+        from councilbase.cli.resolutions import run_import
+
+        fetched = [r for r in results if r.status in ("downloaded", "cached") and r.path]
+        records = [str(r.path) for r in fetched if not r.symbol.startswith("S/RES/")]
+        resolutions = [str(r.path) for r in fetched if r.symbol.startswith("S/RES/")]
+        code = run_ingest(records, db, None, None) if records else 0
+        if resolutions:
+            code = max(code, run_import(resolutions, db))
         if code:
             raise typer.Exit(code)
     if failed:
@@ -550,19 +582,23 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Compare every vote the records give with the official outcomes index, and list
-    each disagreement with both sides; also names the reference data does not know.
+    each disagreement with both sides; also names the reference data does not know, and
+    resolutions citing a resolution that did not exist yet or with a year its number
+    contradicts (listed: the texts are kept as written).
 
     Example: councilbase check --db council.db
     """
     from dataclasses import asdict
 
     from councilbase.store.outcomes import reconcile, unknown_names
+    from councilbase.store.resolutions import citation_problems
 
     database = open_db(db, readonly=True)
     try:
         indexed = database.conn.execute("SELECT count(*) FROM outcomes").fetchone()[0]
         disagreements = reconcile(database.conn)
         unknown = unknown_names(database.conn)
+        citations = citation_problems(database.conn)
         problems = database.check()
     finally:
         database.close()
@@ -571,6 +607,7 @@ def check(
             {
                 "disagreements": [asdict(d) for d in disagreements],
                 "unknown_names": [{"meeting": m, "where": w, "name": n} for m, w, n in unknown],
+                "citations": citations,
                 "database_problems": problems,
             }
         )
@@ -581,11 +618,13 @@ def check(
             say(f"{d.meeting}  {d.what}\n    record: {d.record}\n    index:  {d.index}")
         for meeting, where, name in unknown:
             say(f"{meeting}  unknown name in {where}: {name!r}")
+        for c in citations:
+            say(f"{c['resolution']} {c['paragraph']}  {c['problem']}: {c['text']!r}")
         for problem in problems:
             say(f"database: {problem}")
         say(
             f"check: {len(disagreements)} disagreements with the index, {len(unknown)} unknown "
-            f"names, {len(problems)} database problems"
+            f"names, {len(citations)} impossible citations, {len(problems)} database problems"
         )
     if disagreements or problems:  # unknown names are listed, kept as written: not errors
         raise typer.Exit(1)

@@ -51,15 +51,17 @@ def demo(
     ),
     port: int = PORT,
 ) -> None:
-    """Build a database from the sample records (and their outcomes index), show a meeting
-    and a search, then serve the web app on http://127.0.0.1:8000 (used by `make demo`).
+    """Build a database from the sample records (their outcomes index, and the resolution
+    texts), show a meeting and a search, then serve the web app on http://127.0.0.1:8000
+    (used by `make demo`).
 
     The sample is $COUNCILBASE_RECORDS or ../shared/records when present, else a small
     synthetic record that councilbase writes itself.
     """
     from councilbase.cli.index import run_outcomes_import
     from councilbase.cli.records import print_search, print_show, run_ingest
-    from councilbase.sample import demo_inputs, demo_outcomes
+    from councilbase.cli.resolutions import run_import
+    from councilbase.sample import demo_inputs, demo_outcomes, demo_resolutions
     from councilbase.store.search import Filters
 
     inputs, told = demo_inputs()
@@ -70,6 +72,9 @@ def demo(
     outcomes_folder = demo_outcomes()
     if outcomes_folder is not None:
         run_outcomes_import(outcomes_folder, db, verbose=False)
+    resolution_inputs, told = demo_resolutions()
+    say(told)
+    run_import(resolution_inputs, db)
     database = open_db(db, readonly=True)
     try:
         dated = database.meetings(date_from="1946", body="SC")

@@ -19,7 +19,7 @@ from pathlib import Path
 from councilbase import __version__
 from councilbase.export.people import Speaker, slug, speakers
 from councilbase.export.records import file_stem, write_xml
-from councilbase.model import Heading, Procedure, Record, Speech, VotePassage
+from councilbase.model import Heading, Procedure, Record, Resolution, Speech, VotePassage
 
 AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
@@ -87,23 +87,14 @@ def _frbr(
         _e(element, "FRBRformat", value="application/akn+xml")
 
 
-def record_akn(record: Record, key: str) -> ET.Element:
-    """A record as an Akoma Ntoso ``debate`` document."""
-    by_speech = speakers(record)
-    people: dict[str, Speaker] = {}
-    for speaker in by_speech.values():
-        people.setdefault(speaker.id, speaker)
-    date = meeting_date(record)
-    date_name = "meeting" if record.date else "yearOnly"
-    work = work_uri(record, key)
-    root = ET.Element(f"{{{AKN}}}akomaNtoso")
-    debate = _e(root, "debate", name="verbatimRecord")
-    meta = _e(debate, "meta")
+def _meta(
+    document: ET.Element, work: str, date: str, extra: dict[str, str], author_name: str
+) -> ET.Element:
+    """A document's ``meta``: the FRBR identification of its Work, English Expression and
+    Manifestation, and ``references`` with its author and councilbase; the references."""
+    meta = _e(document, "meta")
     identification = _e(meta, "identification", source="#councilbase")
-    author, author_name = AUTHORS.get(record.body, AUTHORS["SC"])
-    extra = {"alias": record.symbol or key, "date_name": date_name, "author": author}
-    if record.meeting_number is not None:
-        extra["number"] = str(record.meeting_number)
+    date_name = extra["date_name"]
     _frbr(identification, "FRBRWork", f"{work}/!main", work, date, extra)
     _frbr(
         identification,
@@ -122,6 +113,7 @@ def record_akn(record: Record, key: str) -> ET.Element:
         {"date_name": "conversion"},
     )
     references = _e(meta, "references", source="#councilbase")
+    author = extra["author"]
     _e(
         references,
         "TLCOrganization",
@@ -136,6 +128,25 @@ def record_akn(record: Record, key: str) -> ET.Element:
         href="/akn/ontology/organizations/councilbase",
         showAs=f"councilbase {__version__}",
     )
+    return references
+
+
+def record_akn(record: Record, key: str) -> ET.Element:
+    """A record as an Akoma Ntoso ``debate`` document."""
+    by_speech = speakers(record)
+    people: dict[str, Speaker] = {}
+    for speaker in by_speech.values():
+        people.setdefault(speaker.id, speaker)
+    date = meeting_date(record)
+    date_name = "meeting" if record.date else "yearOnly"
+    work = work_uri(record, key)
+    root = ET.Element(f"{{{AKN}}}akomaNtoso")
+    debate = _e(root, "debate", name="verbatimRecord")
+    author, author_name = AUTHORS.get(record.body, AUTHORS["SC"])
+    extra = {"alias": record.symbol or key, "date_name": date_name, "author": author}
+    if record.meeting_number is not None:
+        extra["number"] = str(record.meeting_number)
+    references = _meta(debate, work, date, extra, author_name)
     for person in people.values():
         _e(
             references,
@@ -211,3 +222,133 @@ def write_akn(
     """Write one meeting's Akoma Ntoso file (through ``staged``, see
     :func:`councilbase.export.records.write_xml`); its path."""
     return write_xml(record_akn(record, key), AKN, folder / f"{file_stem(key)}.akn.xml", staged)
+
+
+# --- resolutions: Akoma Ntoso ``statement`` documents ------------------------------------
+
+
+def resolution_work_uri(resolution: Resolution) -> str:
+    """``/akn/un/statement/resolution/unsc/2015-12-18/2254``: the Work-level FRBR URI of a
+    Council resolution (dated by its adoption; the year's first day when unknown)."""
+    date = resolution.date or f"{resolution.year or 1946:04d}-01-01"
+    return f"/akn/un/statement/resolution/unsc/{date}/{resolution.number}"
+
+
+def _cited_uri(symbol: str, kind: str) -> str:
+    """An AKN reference for a document a resolution cites (its symbol, made a path)."""
+    from councilbase.extract.references import resolution_year
+
+    if kind == "sc_resolution":
+        number = symbol.removeprefix("S/RES/").split(" ")[0]
+        year = resolution_year(int(number)) if number.isdigit() else None
+        return f"/akn/un/statement/resolution/unsc/{year or ''}/{number}".replace("//", "/")
+    cleaned = symbol.replace(" ", "")
+    for old, new in (("/", "-"), (".", "-"), ("(", "-"), (")", "")):
+        cleaned = cleaned.replace(old, new)
+    return f"/akn/un/doc/{cleaned}"
+
+
+def _inline(parent: ET.Element, text: str) -> None:
+    """Text into ``parent``, with each document it cites marked up as ``<ref>``."""
+    from councilbase.extract.references import find_references
+
+    position = 0
+    last: ET.Element | None = None
+    for reference in find_references([text]):
+        if reference.start < position:
+            continue
+        before = text[position : reference.start]
+        if last is None:
+            parent.text = (parent.text or "") + before
+        else:
+            last.tail = (last.tail or "") + before
+        last = _e(parent, "ref", text[reference.start : reference.end])
+        last.set("href", _cited_uri(reference.symbol, reference.kind))
+        position = reference.end
+    rest = text[position:]
+    if last is None:
+        parent.text = (parent.text or "") + rest
+    else:
+        last.tail = (last.tail or "") + rest
+
+
+def resolution_akn(resolution: Resolution) -> ET.Element:
+    """A resolution as an Akoma Ntoso ``statement`` (name ``resolution``): the preface
+    (symbol, adoption), the preamble (the Council's formula and each preambular paragraph
+    as a recital), the operative paragraphs with their numbers and sub-paragraphs, and
+    every cited document as a ``<ref>``."""
+    work = resolution_work_uri(resolution)
+    date = resolution.date or f"{resolution.year or 1946:04d}-01-01"
+    date_name = "adoption" if resolution.date else "yearOnly"
+    root = ET.Element(f"{{{AKN}}}akomaNtoso")
+    statement = _e(root, "statement", name="resolution")
+    extra = {
+        "alias": resolution.symbol,
+        "date_name": date_name,
+        "author": "unsc",
+        "number": str(resolution.number),
+    }
+    references = _meta(statement, work, date, extra, "Security Council")
+    if resolution.chapter_vii:
+        _e(
+            references,
+            "TLCConcept",
+            eId="chapterVII",
+            href="/akn/ontology/concepts/un/charter/chapterVII",
+            showAs="Acting under Chapter VII of the Charter of the United Nations",
+        )
+    preface = _e(statement, "preface")
+    _e(_e(preface, "p"), "docNumber", resolution.symbol)
+    adoption = _e(preface, "p", "Adopted by the Security Council")
+    if resolution.meeting:
+        adoption.text = f"Adopted by the Security Council at its meeting {resolution.meeting}"
+    if resolution.date:
+        date_element = _e(adoption, "docDate", resolution.date, date=resolution.date)
+        date_element.tail = ""
+        adoption.text = (adoption.text or "") + ", on "
+    if resolution.title:
+        _e(_e(preface, "p"), "docTitle", resolution.title)
+    preamble = _e(statement, "preamble")
+    _e(_e(preamble, "formula", name="enactingFormula"), "p", "The Security Council,")
+    if resolution.preamble:
+        recitals = _e(preamble, "recitals")
+        for number, text in enumerate(resolution.preamble, start=1):
+            _inline(_e(_e(recitals, "recital", eId=f"recital_{number}"), "p"), text)
+    body = _e(statement, "mainBody")
+    used: set[str] = set()
+    for index, paragraph in enumerate(resolution.operative, start=1):
+        label = (paragraph.number or str(index)).replace(" ", "")
+        if paragraph.part:
+            label = f"{paragraph.part}-{label}".replace("'", "x")
+        while label in used:  # a number printed twice: eIds stay unique
+            label += "x"
+        used.add(label)
+        element = _e(body, "paragraph", eId=f"para_{label}")
+        if paragraph.number:
+            _e(element, "num", f"{paragraph.number}.")
+        if paragraph.sub:
+            _inline(_e(_e(element, "intro"), "p"), paragraph.text)
+            names: set[str] = set()
+            for sub in paragraph.sub:
+                name = sub.label.strip("()")
+                while name in names:
+                    name += "x"
+                names.add(name)
+                child = _e(element, "subparagraph", eId=f"para_{label}__subpara_{name}")
+                _e(child, "num", sub.label)
+                _inline(_e(_e(child, "content"), "p"), sub.text)
+        else:
+            _inline(_e(_e(element, "content"), "p"), paragraph.text)
+    if not resolution.operative:
+        _e(body, "p", "")
+    if resolution.adoption:
+        _e(_e(statement, "conclusions"), "p", resolution.adoption)
+    return root
+
+
+def write_resolution_akn(
+    resolution: Resolution, folder: Path, staged: Callable[[Path], Path] | None = None
+) -> Path:
+    """Write one resolution's Akoma Ntoso file, ``S_RES_2254_2015.akn.xml``; its path."""
+    stem = resolution.symbol.replace("/", "_").replace(" (", "_").replace(")", "")
+    return write_xml(resolution_akn(resolution), AKN, folder / f"{stem}.akn.xml", staged)

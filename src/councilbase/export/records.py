@@ -58,3 +58,31 @@ def write_xml(
     ET.register_namespace("", namespace)
     tree.write(staged(path) if staged else path, encoding="utf-8", xml_declaration=True)
     return path
+
+
+def resolutions_path(records_path: Path) -> Path:
+    """Where a JSONL export puts the resolutions: beside the records,
+    ``council.jsonl`` -> ``council.resolutions.jsonl``."""
+    return records_path.with_name(f"{records_path.stem}.resolutions.jsonl")
+
+
+def write_resolutions_jsonl(
+    conn: sqlite3.Connection, path: Path, symbols: Iterable[str] | None = None
+) -> int:
+    """Write the resolutions (all, or those symbols) as ``councilbase.resolution/1``
+    documents, one a line, in number order; how many were written."""
+    from councilbase.model import resolution_to_json
+    from councilbase.store.resolutions import load_resolution
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if symbols is None:
+        symbols = [r[0] for r in conn.execute("SELECT symbol FROM resolutions ORDER BY number")]
+    written = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for symbol in symbols:
+            resolution = load_resolution(conn, symbol)
+            if resolution is None:
+                continue
+            handle.write(json.dumps(resolution_to_json(resolution), ensure_ascii=False) + "\n")
+            written += 1
+    return written

@@ -148,17 +148,33 @@ def selected_keys(conn: sqlite3.Connection) -> list[str]:
     ]
 
 
+def selected_resolutions(conn: sqlite3.Connection, filtered: bool) -> list[str]:
+    """The resolutions an export writes, in number order: all of them; with filters, those
+    adopted at the selected meetings or cited by the selected speeches."""
+    if not filtered:
+        return [r[0] for r in conn.execute("SELECT symbol FROM resolutions ORDER BY number")]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT symbol FROM resolutions WHERE symbol IN (SELECT resolution FROM votes"
+            f" WHERE meeting_id IN {_MEETINGS}) OR symbol IN (SELECT symbol FROM citations"
+            f" WHERE speech_id IN {_SPEECHES}) ORDER BY number"
+        )
+    ]
+
+
 def export_database(
     conn: sqlite3.Connection, format: str, output: Path, filters: Filters | None = None
 ) -> str:
     """Export in one format to ``output`` (a folder; a file for jsonl), with only what the
     filters select; what was written, in words. Raises :class:`ExportError` (nothing
     changed on disk) when it cannot be written."""
-    from councilbase.export.akn import write_akn
+    from councilbase.export.akn import write_akn, write_resolution_akn
     from councilbase.export.parlamint import write_parlamint
-    from councilbase.export.records import write_jsonl
+    from councilbase.export.records import resolutions_path, write_jsonl, write_resolutions_jsonl
     from councilbase.export.tabular import write_csv, write_parquet
     from councilbase.store.records import load_record
+    from councilbase.store.resolutions import load_resolution
 
     if format not in FORMATS:
         raise ExportError(f"unknown export format {format!r}: one of {', '.join(FORMATS)}")
@@ -173,10 +189,16 @@ def export_database(
                 staging.commit()
                 return f"{len(files)} {format.upper() if format == 'csv' else 'Parquet'} tables to {output}"
             keys = selected_keys(conn)
+            symbols = selected_resolutions(conn, filtered)
             if format == "jsonl":
                 count = write_jsonl(conn, staging.path(output), keys)
+                also = ""
+                if symbols:
+                    beside = resolutions_path(output)
+                    written = write_resolutions_jsonl(conn, staging.path(beside), symbols)
+                    also = f", {written} resolutions to {beside}"
                 staging.commit()
-                return f"{count} records to {output}"
+                return f"{count} records to {output}{also}"
             write: Callable[..., Path] = write_parlamint if format == "parlamint" else write_akn
             count = 0
             for key in keys:
@@ -184,9 +206,16 @@ def export_database(
                 if record is not None:
                     write(record, key, output, staging.path)
                     count += 1
+            also = ""
+            if format == "akn" and symbols:
+                for symbol in symbols:
+                    resolution = load_resolution(conn, symbol)
+                    if resolution is not None:
+                        write_resolution_akn(resolution, output, staging.path)
+                also = f" and {len(symbols)} resolutions as Akoma Ntoso statements"
             staging.commit()
             kind = "ParlaMint TEI" if format == "parlamint" else "Akoma Ntoso"
-            return f"{count} {kind} files to {output}"
+            return f"{count} {kind} files{also} to {output}"
     except OSError as exc:
         staging.abandon()
         reason = exc.strerror or str(exc)

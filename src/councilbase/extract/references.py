@@ -23,30 +23,38 @@ from importlib import resources
 
 from councilbase.model import Reference
 
-_ITEM = r"(?:ES-)?\d{1,4}(?:/\d{1,4})?(?:\s*\((?:\d{4}|[IVXL]{1,6})\))?"
+_ITEM = (
+    r"(?:ES-)?\d{1,4}(?:/\d{1,4})?(?:\s+[A-F](?=\s*\([IVXLES-]+\)))?"
+    r"(?:\s*\((?:\d{4}|E?S-(?:[IVXL]{1,6}|\d{1,2})|[IVXL]{1,6})\))?"
+    # a date after an item of a list: "660 (1990) of 2 August 1990, 661 (1990) of ..."
+    r"(?:\s+of\s+(?:of\s+)?\d{1,2}\s+[A-Z][a-z]+(?:\s*\(?\d{4}\)?)?)?"
+)
 _RES_LIST = re.compile(
     # no word boundary before "resolution": OCR glues words ("pursuant toresolution 2140")
     r"[Rr]esolutions?\s+"
     r"(?P<items>" + _ITEM + r"(?:(?:\s*,\s*|\s*,?\s+and\s+|\s*,?\s+or\s+)" + _ITEM + r")*)"
     r"(?![\d/])"
 )
+_LIST_DATE = re.compile(r"\s+of\s+(?:of\s+)?\d{1,2}\s+[A-Z][a-z]+(?:\s*\(?\d{4}\)?)?")
 _BODY = re.compile(
     r"(?:Security\s+Council|General\s+Assembly|Human\s+Rights\s+Council|Council|Assembly)"
     r"(?:'s|’s)?\s+$"
 )
 _RES_ITEM = re.compile(
-    r"(?P<es>ES-)?(?P<n>\d{1,4})(?:/(?P<m>\d{1,4}))?"
-    r"(?:\s*\((?:(?P<y>\d{4})|(?P<roman>[IVXL]{1,6}))\))?"
+    r"(?P<es>ES-)?(?P<n>\d{1,4})(?:/(?P<m>\d{1,4}))?(?:\s+[A-F](?=\s*\([IVXLES-]+\)))?"
+    r"(?:\s*\((?:(?P<y>\d{4})|(?P<roman>E?S-(?:[IVXL]{1,6}|\d{1,2})|[IVXL]{1,6}))\))?"
 )
 _SYMBOL = re.compile(
     r"\b(?:S/RES/(?P<resn>\d{1,4})\s*\((?P<resy>\d{4})\)"
     r"|S/PRST/\d{4}/\d+"
     r"|S/PV\.\d+(?:\s*\(Resumption\s*\d+\))?"
-    r"|S/\d{4}/\d+(?:/(?:Rev|Add|Corr)\.\d+)*"
+    r"|S/(?:19|20)\d{2}/\d+(?:/(?:Rev|Add|Corr)\.\d+)*"
     r"|A/RES/(?:ES-)?\d+/\d+"
     r"|A/HRC/RES/\d+/\d+"
     r"|A/(?:ES-\d+/)?\d+/\d+(?:/(?:Rev|Add|Corr)\.\d+)*"
-    r"|S/\d{4,5}(?![/\d]))"
+    r"|S/Agenda/\d+"
+    # the older document symbols, and their addenda and corrigenda: S/7930/Add.107
+    r"|S/\d{3,5}(?:/(?:Rev|Add|Corr)\.\d+)*(?![/\d]))"
 )
 
 
@@ -90,7 +98,9 @@ def find_references(paragraphs: list[str]) -> list[Reference]:
             body = body_match.group().lower() if body_match else ""
             first = body_match.start() if body_match else match.start()
             items_start = match.start("items")
-            for item in _RES_ITEM.finditer(match.group("items")):
+            # the dates after the items ("of 2 August 1990") blanked, offsets kept
+            items = _LIST_DATE.sub(lambda m: " " * len(m.group()), match.group("items"))
+            for item in _RES_ITEM.finditer(items):
                 start, end = items_start + item.start(), items_start + item.end()
                 if item.start() == 0:
                     start = first
@@ -111,8 +121,48 @@ def find_references(paragraphs: list[str]) -> list[Reference]:
             elif symbol.startswith("S/PV."):
                 symbol = re.sub(r"\s*\(\s*Resumption\s*(\d+)\s*\)", r" (Resumption \1)", symbol)
             out.append(Reference(_kind(symbol), symbol, text, number, match.start(), match.end()))
+            # "S/1996/411 and Corr.1 and Add.1": the addenda and corrigenda, by their symbols
+            base = re.sub(r"/(?:Rev|Add|Corr)\.\d+$", "", symbol)
+            extra = _ADDENDA.match(paragraph, match.end())
+            offset = extra.start() if extra else 0
+            for part in _ADDENDUM.finditer(extra.group()) if extra else ():
+                out.append(
+                    Reference(
+                        _kind(symbol),
+                        f"{base}/{part.group('kind')}.{part.group('n')}",
+                        part.group(),
+                        number,
+                        offset + part.start(),
+                        offset + part.end(),
+                    )
+                )
     out.sort(key=lambda r: (r.paragraph, r.start))
     return out
+
+
+_ADDENDA = re.compile(r"(?:\s*(?:,|and|,\s*and)\s*(?:Rev|Add|Corr)\.\s?\d+)+")
+_ADDENDUM = re.compile(r"(?P<kind>Rev|Add|Corr)\.\s?(?P<n>\d+)")
+
+
+def bare_resolutions(paragraph: str, taken: list[tuple[int, int]], before: int) -> list[Reference]:
+    """Council resolutions a resolution's text names by number and year alone, without the
+    word ("in particular 1500 (2003) of 14 August 2003, 1546 (2004) ..."): taken only where
+    the year is the one the number belongs to and the number is below ``before`` (the citing
+    resolution's own), so that no other "N (YYYY)" is read as one."""
+    out: list[Reference] = []
+    for match in _BARE.finditer(paragraph):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        number, year = int(match.group("n")), int(match.group("y"))
+        if number < before and resolution_year(number) == year:
+            symbol = f"S/RES/{number} ({year})"
+            out.append(
+                Reference("sc_resolution", symbol, match.group(), 0, match.start(), match.end())
+            )
+    return out
+
+
+_BARE = re.compile(r"(?<![\w/.,-])(?P<n>\d{1,4})\s\((?P<y>(?:19|20)\d{2})\)")
 
 
 def _resolution_symbol(item: re.Match[str], body: str) -> str | None:

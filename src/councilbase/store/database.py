@@ -23,6 +23,11 @@ from councilbase.store.ingest import (
     ingest,
 )
 from councilbase.store.records import load_record, meeting_keys
+from councilbase.store.resolutions import (
+    ResolutionFilters,
+    ResolutionHit,
+    ResolutionImportSummary,
+)
 from councilbase.store.schema import connect, integrity_problems, rebuild_fts
 
 DEFAULT_DB = "councilbase.db"
@@ -123,6 +128,53 @@ class Database:
     def stats(self) -> dict[str, Any]:
         """Counts of what the database holds."""
         return q.stats(self.conn)
+
+    def import_resolutions(
+        self,
+        paths: Iterable[str],
+        *,
+        jobs: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ResolutionImportSummary:
+        """Import resolution texts and PDFs (see
+        :func:`councilbase.store.resolutions.import_resolutions`)."""
+        from councilbase.store.resolutions import import_resolutions
+
+        return import_resolutions(self.conn, paths, jobs=jobs, progress=progress)
+
+    def resolutions(
+        self,
+        query: str | None = None,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        filters: ResolutionFilters | None = None,
+        **by: Any,
+    ) -> q.Rows[ResolutionHit]:
+        """Resolutions: with a query, their matching paragraphs best first; without, the
+        resolutions in number order. Filters as keywords: ``year``, ``date_from``,
+        ``date_to``, ``chapter_vii`` (True or False), ``cites`` (``"resolution 1267"``).
+
+        ``db.resolutions('"safe havens"', chapter_vii=True, date_from="2000")``"""
+        from councilbase.store.resolutions import ResolutionFilters, search_resolutions
+
+        chosen = filters or ResolutionFilters(**by)
+        return search_resolutions(self.conn, query, chosen, limit=limit, offset=offset)
+
+    def count_resolutions(
+        self, query: str | None = None, *, filters: ResolutionFilters | None = None, **by: Any
+    ) -> int:
+        """How many paragraphs match a query (without one: how many resolutions)."""
+        from councilbase.store.resolutions import ResolutionFilters, count_resolutions
+
+        return count_resolutions(self.conn, query, filters or ResolutionFilters(**by))
+
+    def resolution(self, symbol: str) -> dict[str, Any] | None:
+        """Everything the database knows of a resolution (``"S/RES/687 (1991)"``, ``687``):
+        its text and structure, citations both ways, vote, debates; None when nothing."""
+        from councilbase.store.resolutions import normalise_resolution, resolution_json
+
+        return resolution_json(self.conn, normalise_resolution(symbol))
 
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity check and councilbase's own (none: [])."""

@@ -37,6 +37,16 @@ TABLES = {
     "person_decisions": "Why names were merged into one person or kept apart.",
     "embeddings": "Vectors of speech chunks for search by meaning, keyed by the text's hash.",
     "migrations": "The schema migrations applied to this database.",
+    "derived": "Tables built from others (the people), with the state of their source then.",
+    "veto_debates": "The General Assembly's debates on a veto and the Council meetings whose"
+    " vetoes they discuss.",
+    "resolutions": "One row per Council resolution whose text was imported: date and adopting"
+    " meeting (from the text, else the index: date_source, meeting_source), subject, Chapter VII;"
+    " data holds the whole councilbase.resolution/1 document.",
+    "resolution_paragraphs": "Each preambular (PP) and operative (OP) paragraph and"
+    " sub-paragraph of a resolution. Full-text search: resolution_paragraphs_fts.",
+    "resolution_citations": "The documents each resolution cites, by paragraph: the citation"
+    " network's edges.",
 }
 """Each table in a sentence."""
 
@@ -84,7 +94,11 @@ def datasette_metadata(database: str, title: str = "councilbase") -> dict[str, A
     )
     tables["meetings"]["label_column"] = "key"
     tables["people"]["label_column"] = "name"
-    for hidden in ("speeches_fts",):
+    tables["resolutions"]["label_column"] = "symbol"
+    tables["resolution_paragraphs"].update(
+        {"fts_table": "resolution_paragraphs_fts", "fts_pk": "id", "label_column": "label"}
+    )
+    for hidden in ("speeches_fts", "resolution_paragraphs_fts"):
         tables[hidden] = {"hidden": True}
     return {
         "title": title,

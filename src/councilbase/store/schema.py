@@ -142,7 +142,12 @@ FTS_TABLES = {
         "content": "speeches",
         "columns": ["text", "speaker", "topic", "facets"],
         "tokenize": "unicode61 remove_diacritics 2",
-    }
+    },
+    "resolution_paragraphs_fts": {
+        "content": "resolution_paragraphs",
+        "columns": ["text", "facets"],
+        "tokenize": "unicode61 remove_diacritics 2",
+    },
 }
 """Full-text indexes, declared: name -> content table, indexed columns, tokenizer."""
 
@@ -484,6 +489,62 @@ CREATE INDEX veto_debates_sc ON veto_debates (sc_meeting_id);
 """
 
 
+M010_RESOLUTIONS = """
+-- the Council's resolutions as text: what each is, its paragraphs, what they cite
+CREATE TABLE resolutions (
+    id INTEGER PRIMARY KEY,
+    symbol TEXT NOT NULL UNIQUE,     -- S/RES/687 (1991)
+    number INTEGER NOT NULL,
+    year INTEGER,
+    date TEXT,                       -- ISO 8601
+    date_source TEXT,                -- text | index
+    meeting TEXT,                    -- the adopting meeting: S/PV.2981
+    meeting_source TEXT,             -- text | index
+    title TEXT,                      -- title or subject
+    title_source TEXT,               -- text | index
+    chapter_vii INTEGER NOT NULL,    -- 1: the Council acts under Chapter VII
+    chapters TEXT NOT NULL DEFAULT '[]',  -- JSON: the Charter chapters named (VI, VII, VIII)
+    preamble INTEGER NOT NULL,       -- how many preambular paragraphs
+    operative INTEGER NOT NULL,      -- how many operative paragraphs
+    adoption TEXT,                   -- "Adopted unanimously at the 79th meeting."
+    source_path TEXT NOT NULL,
+    source_format TEXT NOT NULL,     -- text | pdf
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    parser_version TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    warnings TEXT NOT NULL DEFAULT '[]',
+    repairs TEXT NOT NULL DEFAULT '{}',
+    data TEXT NOT NULL               -- the councilbase.resolution/1 JSON, as parsed
+);
+CREATE INDEX resolutions_number ON resolutions (number);
+CREATE INDEX resolutions_year ON resolutions (year);
+CREATE INDEX resolutions_source ON resolutions (source_path);
+
+CREATE TABLE resolution_paragraphs (
+    id INTEGER PRIMARY KEY,
+    resolution_id INTEGER NOT NULL REFERENCES resolutions (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,            -- 0-based order in the text
+    label TEXT NOT NULL,             -- PP1, OP2, OP2(a)
+    part TEXT NOT NULL CHECK (part IN ('preamble', 'operative')),
+    text TEXT NOT NULL,
+    facets TEXT NOT NULL DEFAULT '', -- filter tokens for search: year2015 chvii
+    UNIQUE (resolution_id, seq)
+);
+
+CREATE TABLE resolution_citations (
+    resolution_id INTEGER NOT NULL REFERENCES resolutions (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    symbol TEXT NOT NULL,            -- S/RES/661 (1990), A/RES/46/182, S/PRST/2015/1
+    kind TEXT NOT NULL,              -- sc_resolution | ga_resolution | presidential_statement | ...
+    paragraph TEXT NOT NULL,         -- PP3, OP2, OP2(a)
+    text TEXT NOT NULL,              -- as written
+    PRIMARY KEY (resolution_id, number)
+);
+CREATE INDEX resolution_citations_symbol ON resolution_citations (symbol);
+"""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "m001_records", _script(M001_RECORDS)),
     Migration(2, "m002_speeches_fts", _script(fts_sql("speeches_fts"))),
@@ -494,6 +555,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "m007_derived", _m007),
     Migration(8, "m008_reading", _script(M008_READING)),
     Migration(9, "m009_bodies", _script(M009_BODIES)),
+    Migration(
+        10,
+        "m010_resolutions",
+        _script(M010_RESOLUTIONS + fts_sql("resolution_paragraphs_fts")),
+    ),
 )
 
 

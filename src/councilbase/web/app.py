@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from councilbase import __version__, charts
 from councilbase.store import search as q
+from councilbase.store.resolutions import ResolutionFilters
 from councilbase.store.schema import DatabaseError
 from councilbase.symbols import undocs_url
 from councilbase.web import pages
@@ -307,16 +308,82 @@ def create_app(db_path: str | Path) -> FastAPI:
     def state_api(code: str, page_: int = Query(1, alias="page")) -> dict[str, Any]:
         return pages.state(connections.get(), code, page_number(page_))
 
+    def resolution_filters(
+        year: str | None = Query(None, max_length=10),
+        date_from: str | None = Query(None, alias="from", max_length=10),
+        date_to: str | None = Query(None, alias="to", max_length=10),
+        chapter_vii: str | None = Query(None, max_length=10, description="true or false"),
+        cites: str | None = Query(None, max_length=100),
+    ) -> ResolutionFilters:
+        """The filters of the resolutions' search (the CLI's, one for one)."""
+        if year and not year.strip().isdigit():
+            raise q.QueryError(f"cannot read the year {year!r}: write YYYY")
+        vii = (chapter_vii or "").strip().lower()
+        if vii not in ("", "true", "false", "1", "0", "yes", "no"):
+            raise q.QueryError(f"cannot read chapter_vii={chapter_vii!r}: true or false")
+        chosen = ResolutionFilters(
+            year=int(year) if year and year.strip() else None,
+            date_from=(date_from or "").strip() or None,
+            date_to=(date_to or "").strip() or None,
+            chapter_vii=None if not vii else vii in ("true", "1", "yes"),
+            cites=(cites or "").strip() or None,
+        )
+        if chosen.cites:
+            q.resolve_cites_filter(chosen.cites)
+        return chosen
+
+    @app.get("/resolutions", response_class=HTMLResponse, include_in_schema=False)
+    def resolutions_page(
+        request: Request,
+        q_: str = Query("", alias="q", max_length=500),
+        chosen: ResolutionFilters = Depends(resolution_filters),
+        page_: int = Query(1, alias="page"),
+    ) -> HTMLResponse:
+        data = pages.resolutions_list(connections.get(), q_, chosen, page_number(page_))
+        return page(request, "resolutions.html", data)
+
+    @app.get(
+        "/api/resolutions",
+        summary="The resolutions, or (with q) their paragraphs matching a search, best first",
+    )
+    def resolutions_api(
+        q_: str = Query("", alias="q", max_length=500),
+        chosen: ResolutionFilters = Depends(resolution_filters),
+        page_: int = Query(1, alias="page"),
+    ) -> dict[str, Any]:
+        return pages.resolutions_list(connections.get(), q_, chosen, page_number(page_))
+
     @app.get("/resolutions/{symbol:path}", response_class=HTMLResponse, include_in_schema=False)
     def resolution_page(request: Request, symbol: str) -> HTMLResponse:
-        return page(request, "resolution.html", pages.resolution(connections.get(), symbol))
+        from councilbase.analysis.resolutions import neighbourhood_svg
+
+        data = pages.resolution(connections.get(), symbol)
+        # drawn in the page (not an <img>), so that its resolutions are links; every text in
+        # it is escaped where it is made
+        data["neighbourhood_svg"] = Markup(neighbourhood_svg(data["neighbourhood"]))
+        return page(request, "resolution.html", data)
 
     @app.get(
         "/api/resolutions/{symbol:path}",
-        summary="A resolution: the vote that adopted it, citing speeches",
+        summary="A resolution: text and structure, citations both ways, lineage, vote, debates",
     )
     def resolution_api(symbol: str) -> dict[str, Any]:
-        return pages.resolution(connections.get(), symbol)
+        data = pages.resolution(connections.get(), symbol)
+        data.pop("text", None)  # the HTML's linked segments: the JSON has the plain text
+        data.pop("cites_grouped", None)
+        return data
+
+    @app.get(
+        "/charts/resolution-neighbourhood.svg",
+        summary="The resolutions a resolution cites and those citing it, as SVG",
+    )
+    def neighbourhood_chart(symbol: str = Query(..., max_length=60)) -> Response:
+        from councilbase.analysis.resolutions import neighbourhood, neighbourhood_svg
+        from councilbase.store.resolutions import normalise_resolution
+
+        found = normalise_resolution(symbol)
+        svg = neighbourhood_svg(neighbourhood(connections.get(), found))
+        return Response(svg, media_type="image/svg+xml")
 
     @app.get("/outcomes", response_class=HTMLResponse, include_in_schema=False)
     def outcomes_page(

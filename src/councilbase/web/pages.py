@@ -4,6 +4,7 @@ both made from these dictionaries, so they never disagree."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import asdict
 from typing import Any
@@ -502,58 +503,92 @@ def _agreement(conn: sqlite3.Connection, code: str, body: str) -> list[dict[str,
     ]
 
 
+def _linked(text: str) -> list[dict[str, Any]]:
+    """A resolution's paragraph with the documents it cites linked."""
+    from councilbase.extract.references import find_references
+
+    spans = [(r.start, r.end, r.kind, r.symbol) for r in find_references([text])]
+    segments = _segments(text, spans)
+    for segment in segments:
+        if "kind" in segment:
+            segment["href"] = _link(segment["kind"], segment["target"])
+    return segments
+
+
 def resolution(conn: sqlite3.Connection, symbol: str) -> dict[str, Any]:
-    """A resolution: the meeting and vote that adopted it with each member's vote, the
-    index row and its subject, the official text's address, the citing speeches."""
+    """A resolution: its text with paragraph numbers and cited documents linked, what it
+    cites and what cites it, its lineage, the vote with each member's, the index's rows,
+    the speeches that cite it and the explanations of its vote."""
+    from councilbase.analysis.resolutions import lineage, neighbourhood
+    from councilbase.store.resolutions import normalise_resolution, resolution_json
     from councilbase.symbols import undocs_url
 
-    found = q.resolve_cites_filter(symbol)
-    vote_rows = conn.execute(
-        "SELECT m.key AS meeting, m.date, v.number, v.data FROM votes v JOIN meetings m"
-        " ON m.id = v.meeting_id WHERE v.resolution = ?",
-        (found,),
-    ).fetchall()
-    index = [
-        dict(r)
-        for r in conn.execute(
-            "SELECT o.symbol AS meeting, o.date, o.topic, a.in_favour, a.against, a.abstaining,"
-            " a.unanimous, a.without_vote FROM outcome_actions a JOIN outcomes o ON o.id = a.outcome_id"
-            " WHERE a.document = ?",
-            (found,),
-        )
-    ]
-    citing = q.speeches(conn, q.Filters(cites=found), limit=200)
-    if not vote_rows and not index and not citing:
+    try:
+        found = normalise_resolution(symbol)
+    except q.QueryError:
+        found = q.resolve_cites_filter(symbol)
+    if not re.fullmatch(r"S/RES/\d{1,4} \(\d{4}\)", found):
+        raise NotFound(f"{found} is not a Security Council resolution")
+    data = resolution_json(conn, found)
+    if data is None:
         raise NotFound(f"{found} is not in the database")
-    adopted = []
-    for r in vote_rows:
-        detail = json.loads(r["data"])
-        tally = detail.get("announced") or detail.get("counted")
-        adopted.append(
+    casts = (data["vote"] or {}).get("casts", [])
+    for cast in casts:
+        cast["state_name"] = state_name(cast["state"]) or cast["member"]
+    data["official_url"] = undocs_url(found)
+    data["subject"] = data["title"]
+    data["text"] = {
+        "preamble": [
+            {"label": f"PP{n}", "segments": _linked(text)}
+            for n, text in enumerate(data["preamble"], start=1)
+        ],
+        "operative": [
             {
-                "meeting": r["meeting"],
-                "date": r["date"],
-                "vote": r["number"],
-                "tally": f"{tally['in_favour']}-{tally['against']}-{tally['abstaining']}"
-                if tally
-                else None,
-                "unanimous": detail.get("unanimous", False),
-                "document": detail.get("document"),
-                "casts": [
-                    c | {"state_name": state_name(c["code"]) or c["name"]}
-                    for c in detail.get("casts", [])
-                ],
-                "detail": detail,
+                "label": f"OP{p['number'] or n}".replace(" ", ""),
+                "number": p["number"],
+                "segments": _linked(p["text"]),
+                "sub": [{"label": s["label"], "segments": _linked(s["text"])} for s in p["sub"]],
             }
+            for n, p in enumerate(data["operative"], start=1)
+        ],
+    }
+    data["lineage"] = (
+        [asdict(step) for step in lineage(conn, found, 2)] if data["in_database"] else []
+    )
+    data["neighbourhood"] = neighbourhood(conn, found)
+    grouped: dict[str, dict[str, Any]] = {}
+    for cite in data["cites"]:
+        entry = grouped.setdefault(
+            cite["symbol"], {"symbol": cite["symbol"], "kind": cite["kind"], "paragraphs": []}
         )
-    subjects = list(dict.fromkeys(i["topic"] for i in index if i["topic"]))
+        if cite["paragraph"] not in entry["paragraphs"]:
+            entry["paragraphs"].append(cite["paragraph"])
+    data["cites_grouped"] = list(grouped.values())
+    return data
+
+
+def resolutions_list(
+    conn: sqlite3.Connection, query: str, filters: Any, page: int
+) -> dict[str, Any]:
+    """The resolutions (with a query: their matching paragraphs), a page at a time."""
+    from councilbase.store.resolutions import count_resolutions, search_resolutions
+
+    hits = search_resolutions(
+        conn, query or None, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    total = count_resolutions(conn, query or None, filters)
+    pages = max(1, -(-total // PAGE_SIZE))
+    chosen = {k: v for k, v in asdict(filters).items() if v not in (None, "")}
     return {
-        "symbol": found,
-        "official_url": undocs_url(found),
-        "subject": subjects[0] if subjects else None,
-        "adopted_at": adopted,
-        "index": index,
-        "cited_by": [{k: v for k, v in asdict(s).items() if k != "text"} for s in citing],
+        "query": query,
+        "resolutions_query": query,
+        "filters": chosen,
+        "hits": hits.to_dicts(),
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "page_links": page_links(page, pages),
+        "held": conn.execute("SELECT count(*) FROM resolutions").fetchone()[0],
     }
 
 
