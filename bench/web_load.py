@@ -13,13 +13,13 @@ import argparse
 import http.client
 import math
 import random
-import sqlite3
 import statistics
 import threading
 import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from councilbase.store.driver import sqlite3
 from councilbase.testing.faults import server_process
 
 QUERIES = [

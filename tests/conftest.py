@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import os
 import shutil
-import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from councilbase.extract import extract
 from councilbase.model import Record
 from councilbase.parse import parse_pdf
 from councilbase.sample import records_dir
+from councilbase.store.driver import sqlite3
 
 
 def _need(what: str) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from councilbase.analysis import scaling, trends
 from councilbase.analysis import semantic as sem
 from councilbase.charts import Chart
 from councilbase.cli import app
+from councilbase.store.driver import sqlite3
 from councilbase.store.search import Filters, QueryError
 
 runner = CliRunner()
@@ -651,3 +651,92 @@ def test_chart_kinds_render_in_both_formats(tmp_path: Path) -> None:
         assert "<b>" not in (tmp_path / f"{number}.svg").read_text(encoding="utf-8")
     with pytest.raises(ValueError, match=r"\.svg or \.png"):
         charts[0].write(tmp_path / "x.gif")
+
+
+def test_the_int8_model_is_the_real_model_within_a_cosine_of_98(
+    minilm: sem.MiniLMEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """all-MiniLM-L6-v2 written as an ONNX graph here: its float32 graph gives the numpy
+    vectors to 1e-5, its int8 one the same directions within a cosine of 0.98; built once,
+    then read from the cache."""
+    import onnx
+    import onnxruntime
+
+    from councilbase.analysis.int8 import OnnxMiniLM, build_graph
+    from councilbase.analysis.minilm import NumpyMiniLM, model_folder
+
+    monkeypatch.setenv("COUNCILBASE_MODEL_CACHE", str(tmp_path))
+    numpy_model = NumpyMiniLM(model_folder())
+    graph = tmp_path / "fp32.onnx"
+    onnx.save(build_graph(numpy_model), str(graph))
+    session = onnxruntime.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
+    texts = REFERENCE["texts"][:3]
+    encodings = numpy_model.tokenizer.encode_batch(texts)
+    length = max(len(e.ids) for e in encodings)
+    ids = np.zeros((3, length), dtype=np.int64)
+    mask = np.zeros((3, length), dtype=np.float32)
+    for row, e in enumerate(encodings):
+        ids[row, : len(e.ids)] = e.ids
+        mask[row, : len(e.ids)] = 1
+    (pooled,) = session.run(
+        ["pooled"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": 0 * ids}
+    )
+    pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
+    reference = minilm.embed(texts)
+    assert np.abs(pooled - reference).max() < 1e-5
+    model = OnnxMiniLM()
+    assert list(tmp_path.glob("all-MiniLM-L6-v2-int8-*.onnx"))
+    cosines = (model.embed(REFERENCE["texts"]) * minilm.embed(REFERENCE["texts"])).sum(axis=1)
+    assert cosines.min() > 0.98, cosines
+    assert sem.embedder("minilm-int8").name == "all-MiniLM-L6-v2-int8"
+    assert sem.default_model() == "minilm-int8"  # no GPU here
+
+
+def test_the_static_model_is_built_once_and_ranks_by_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from councilbase.analysis.static import StaticEmbedder
+
+    monkeypatch.setenv("COUNCILBASE_MODEL_CACHE", str(tmp_path))
+    model = StaticEmbedder()
+    assert model.matrix.shape == (30522, 256) and list(tmp_path.glob("minilm-static-256-*.npy"))
+    vectors = model.embed(
+        [
+            "humanitarian convoys crossing the border into Syria",
+            "cross-border humanitarian assistance to north-west Syria",
+            "the election of a judge of the International Court of Justice",
+        ]
+    )
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+    assert np.array_equal(StaticEmbedder().matrix, model.matrix)  # read back from the cache
+
+
+def test_the_semantic_index_is_one_file_every_process_maps(ingested_copy: Path) -> None:
+    """The vectors are written once beside the database and memory-mapped: a second process
+    reads the same file (no copy of its own), and a change to the embeddings makes a new one."""
+    import subprocess
+    import sys
+
+    with councilbase.open(ingested_copy) as db:
+        sem.embed_speeches(db.conn, sem.HashEmbedder(), filters=Filters(meeting="S/PV.8700"))
+        index = sem.SemanticIndex(db.conn, "hash-256")
+        files = list(Path(str(ingested_copy) + ".semantic").glob("hash-256-*.f32"))
+        assert len(files) == 1 and isinstance(index.matrix, np.memmap)
+        assert Path(index.matrix.filename).resolve() == files[0].resolve()
+        hits = index.best(index.speech_vector(3), None, 3)
+    code = (
+        "import sys, councilbase; from councilbase.analysis import semantic as sem;"
+        "db = councilbase.open(sys.argv[1], readonly=True);"
+        "i = sem.SemanticIndex(db.conn, 'hash-256');"
+        "print(i.matrix.filename, [h.id for h in i.best(i.speech_vector(3), None, 3)])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ingested_copy)], capture_output=True, text=True, check=True
+    ).stdout
+    assert str(files[0].name) in out and str([h.id for h in hits]) in out
+    with councilbase.open(ingested_copy) as db:
+        sem.embed_speeches(db.conn, sem.HashEmbedder(), filters=Filters(meeting="S/PV.8702"))
+        bigger = sem.SemanticIndex(db.conn, "hash-256")
+        assert len(bigger) > len(index)
+    files = list(Path(str(ingested_copy) + ".semantic").glob("hash-256-*.f32"))
+    assert len(files) == 1 and Path(bigger.matrix.filename).resolve() == files[0].resolve()

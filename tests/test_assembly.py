@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from councilbase.extract import extract
 from councilbase.model import Procedure, Record, Tally
 from councilbase.parse import parse_path, parse_pdf
 from councilbase.parse.speaker import match_speaker
+from councilbase.store.driver import sqlite3
 
 runner = CliRunner()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 
 from councilbase.cli import app
 from councilbase.store.describe import column_descriptions
+from councilbase.store.driver import sqlite3
 
 runner = CliRunner()
 

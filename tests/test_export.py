@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import councilbase
 from councilbase.cli import app
 from councilbase.model import record_schema, record_to_json
 from councilbase.store.database import Database
+from councilbase.store.driver import sqlite3
 
 runner = CliRunner()
 TABLES = [

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from typer.testing import CliRunner
 import councilbase
 from councilbase.cli import app
 from councilbase.store.database import Database
+from councilbase.store.driver import sqlite3
 from councilbase.store.outcomes import import_outcomes
 from councilbase.web.app import create_app
 

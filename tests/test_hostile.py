@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from typer.testing import CliRunner
 
 from councilbase.cli import app
 from councilbase.store.database import Database
+from councilbase.store.driver import sqlite3
 from councilbase.testing.faults import server_process
 
 runner = CliRunner()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -22,6 +21,7 @@ from councilbase.cli import app
 from councilbase.model import resolution_from_json, resolution_schema, resolution_to_json
 from councilbase.parse.resolution import join_cut_words, parse_resolution, parse_resolution_file
 from councilbase.store.database import Database
+from councilbase.store.driver import sqlite3
 
 runner = CliRunner()
 LABELS = Path(__file__).parents[1] / "bench" / "resolutions_labels.json"

@@ -4,7 +4,6 @@ killed ingests, a full disk, a read-only database, ingest while serving, hostile
 from __future__ import annotations
 
 import json
-import sqlite3
 import string
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from councilbase.parse.corpus import parse_speech, repair_text
 from councilbase.read.speeches import SpeechFile
 from councilbase.read.text import text_document
 from councilbase.store.database import Database
+from councilbase.store.driver import sqlite3
 from councilbase.testing.badinput import make_corpus, run_corpus
 from councilbase.testing.faults import kill_trials, serving_during_ingest, snapshot
 from councilbase.web.app import create_app

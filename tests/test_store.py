@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import sqlite3
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from councilbase.model import record_to_json
 from councilbase.pipeline import parse_inputs
 from councilbase.sample import SYNTHETIC_RECORD, write_synthetic
 from councilbase.store.database import Database
+from councilbase.store.driver import sqlite3
 from councilbase.store.schema import APPLICATION_ID, DatabaseError, latest_version
 from councilbase.testing.faults import STALE_PEOPLE, ingest_process, snapshot
 

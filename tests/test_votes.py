@@ -4,7 +4,6 @@ and its reconciliation with the records."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from councilbase.parse.outcomes import parse_outcome, parse_table, parse_vetoes,
 from councilbase.pipeline import parse_inputs
 from councilbase.sample import SYNTHETIC_RECORD
 from councilbase.store.database import Database
+from councilbase.store.driver import sqlite3
 from councilbase.store.outcomes import import_outcomes, reconcile
 
 runner = CliRunner()

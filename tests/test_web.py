@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from councilbase.store.driver import sqlite3
 from councilbase.web.app import create_app
 
 
@@ -302,9 +302,9 @@ def test_one_shared_connection_per_server_process(web_db: Path) -> None:
     """Request threads share one read-only connection: several connections to one file in
     one process let the SQLite 3.40 of Debian 12 show readers torn pages while an ingest
     wrote (see Connections)."""
-    import sqlite3 as sqlite
     import threading
 
+    from councilbase.store.driver import sqlite3 as sqlite
     from councilbase.web.app import Connections
 
     connections = Connections(web_db)

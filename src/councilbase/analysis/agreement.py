@@ -14,13 +14,13 @@ counts for neither agreement nor disagreement.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
 from councilbase import reference
 from councilbase.analysis import PERIOD_DATE
 from councilbase.dates import parse_bound
+from councilbase.store.driver import sqlite3
 from councilbase.store.search import Rows
 
 CAST = ("in_favour", "against", "abstaining")

@@ -181,24 +181,51 @@ class NumpyMiniLM:
 
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Unit vectors, one row per text (texts of like length are run together)."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        if not texts:
-            return out
-        encodings = self.tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
-        for start in range(0, len(order), batch_size):
-            chosen = order[start : start + batch_size]
-            length = max(len(encodings[i].ids) for i in chosen)
-            ids = np.zeros((len(chosen), length), dtype=np.int64)
-            types = np.zeros((len(chosen), length), dtype=np.int64)
-            mask = np.zeros((len(chosen), length), dtype=np.float32)
-            for row, i in enumerate(chosen):
-                e = encodings[i]
-                ids[row, : len(e.ids)] = e.ids
-                types[row, : len(e.ids)] = e.type_ids
-                mask[row, : len(e.ids)] = e.attention_mask
-            out[chosen] = self._forward(ids, mask, types)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        result: np.ndarray = (out / norms).astype(np.float32)
-        return result
+        return pooled_by_batches(self.tokenizer, texts, self.dimension, batch_size, self._forward)
+
+
+def pooled_by_batches(
+    tokenizer: Any,
+    texts: Sequence[str],
+    dimension: int,
+    batch_size: int,
+    forward: Any,
+) -> np.ndarray:
+    """Texts tokenised, run ``batch_size`` at a time, longest first (so that a batch's texts
+    are of like length and little is padded), through ``forward(ids, mask, types)``, which
+    gives each text's pooled vector; the vectors normalised, in the texts' order."""
+    out = np.zeros((len(texts), dimension), dtype=np.float32)
+    if not texts:
+        return out
+    encodings = tokenizer.encode_batch(list(texts))
+    order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+    for start in range(0, len(order), batch_size):
+        chosen = order[start : start + batch_size]
+        length = max(len(encodings[i].ids) for i in chosen)
+        ids = np.zeros((len(chosen), length), dtype=np.int64)
+        types = np.zeros((len(chosen), length), dtype=np.int64)
+        mask = np.zeros((len(chosen), length), dtype=np.float32)
+        for row, i in enumerate(chosen):
+            e = encodings[i]
+            ids[row, : len(e.ids)] = e.ids
+            types[row, : len(e.ids)] = e.type_ids
+            mask[row, : len(e.ids)] = e.attention_mask
+        out[chosen] = forward(ids, mask, types)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result: np.ndarray = (out / norms).astype(np.float32)
+    return result
+
+
+def files_hash(folder: Path, label: str) -> str:
+    """A short hash of a model folder's files (their sizes and first megabyte) and of what
+    is built from them (``label``): the name of a cached file built from the model."""
+    import hashlib
+
+    digest = hashlib.sha256(label.encode())
+    for name in ("model.safetensors", "tokenizer.json", "config.json"):
+        path = folder / name
+        digest.update(name.encode() + b"\0" + str(path.stat().st_size).encode())
+        with path.open("rb") as handle:
+            digest.update(handle.read(1 << 20))  # the head identifies the file: it is large
+    return digest.hexdigest()[:16]

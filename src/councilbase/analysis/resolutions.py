@@ -10,7 +10,6 @@ one, one per citing paragraph.
 from __future__ import annotations
 
 import csv
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
@@ -19,6 +18,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from councilbase.errors import QueryError
+from councilbase.store.driver import sqlite3
 
 
 @dataclass

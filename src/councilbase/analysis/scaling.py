@@ -14,7 +14,6 @@ negative.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ import numpy as np
 from councilbase.analysis import MEETING_DATE
 from councilbase.analysis.trends import tokens
 from councilbase.store import search as q
+from councilbase.store.driver import sqlite3
 from councilbase.store.search import Filters, Rows
 
 

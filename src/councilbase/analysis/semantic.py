@@ -18,10 +18,10 @@ import hashlib
 import itertools
 import os
 import re
-import sqlite3
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,6 +30,7 @@ import numpy as np
 
 from councilbase.dates import parse_bound
 from councilbase.store import search as q
+from councilbase.store.driver import sqlite3
 from councilbase.store.records import text_sha
 from councilbase.store.search import Filters, Rows
 
@@ -137,20 +138,30 @@ def stored_model(conn: sqlite3.Connection) -> StoredModel | None:
 
 
 def embedder(name: str = "minilm") -> Embedder:
-    """A model by name: ``minilm`` (default; also by its stored name ``all-MiniLM-L6-v2``),
-    ``hash`` / ``hash-N``, or ``local:FOLDER`` (any BERT sentence-transformers folder with
+    """A model by name: ``default`` (see :func:`default_model`), ``minilm`` (also by its
+    stored name ``all-MiniLM-L6-v2``), ``minilm-int8`` (the same with int8 weights on
+    onnxruntime), ``static`` (distilled static vectors, fastest and weakest), ``hash`` /
+    ``hash-N``, or ``local:FOLDER`` (any BERT sentence-transformers folder with
     mean pooling: config.json, model.safetensors, tokenizer.json; run with numpy). A loaded
     model is kept for the next call."""
     if name in ("minilm", "all-MiniLM-L6-v2"):
         return _minilm()
+    if name in ("minilm-int8", "all-MiniLM-L6-v2-int8"):
+        return _int8()
+    if name in ("static", "minilm-static-256"):
+        return _static()
+    if name == "default":
+        return embedder(default_model())
     if name.startswith("hash"):
         size = name.partition("-")[2]
         if size and not size.isdigit():
-            raise ValueError(f"unknown model {name!r}: minilm, hash or hash-N")
+            raise ValueError(f"unknown model {name!r}: static, minilm, hash or hash-N")
         return HashEmbedder(int(size) if size else 256)
     if name.startswith("local:"):
         return _local(str(Path(name.removeprefix("local:")).expanduser().resolve()))
-    raise ValueError(f"unknown model {name!r}: minilm, hash or local:FOLDER")
+    raise ValueError(
+        f"unknown model {name!r}: default, minilm, minilm-int8, static, hash or local:FOLDER"
+    )
 
 
 @functools.lru_cache(maxsize=2)
@@ -171,6 +182,45 @@ def _local(folder: str) -> Embedder:
 @functools.lru_cache(maxsize=1)
 def _minilm() -> MiniLMEmbedder:
     return MiniLMEmbedder()
+
+
+@functools.lru_cache(maxsize=1)
+def _int8() -> Embedder:
+    from councilbase.analysis.int8 import OnnxMiniLM
+
+    try:
+        return OnnxMiniLM()
+    except ImportError as exc:
+        raise RuntimeError(
+            "minilm-int8 needs onnxruntime and onnx: pip install 'councilbase[semantic]'"
+            " (or use --model minilm)"
+        ) from exc
+
+
+def default_model() -> str:
+    """The model ``embed`` uses unless told: the full model on torch where torch sees a GPU;
+    else all-MiniLM-L6-v2 with int8 weights on onnxruntime (several times faster on a CPU);
+    else the full model with numpy."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is not None:
+        try:
+            import torch  # type: ignore[import-not-found]
+
+            if torch.cuda.is_available():
+                return "minilm"
+        except Exception:  # a broken torch: the CPU paths below
+            pass
+    if importlib.util.find_spec("onnxruntime") and importlib.util.find_spec("onnx"):
+        return "minilm-int8"
+    return "minilm"
+
+
+@functools.lru_cache(maxsize=1)
+def _static() -> Embedder:
+    from councilbase.analysis.static import StaticEmbedder
+
+    return StaticEmbedder()
 
 
 def query_model(conn: sqlite3.Connection) -> Embedder | None:
@@ -232,10 +282,12 @@ def embed_speeches(
     filters: Filters | None = None,
     batch: int = 64,
     progress: Callable[[int, int], None] | None = None,
+    vectors: Callable[[Iterable[Sequence[str]]], Iterator[np.ndarray]] | None = None,
 ) -> EmbedSummary:
     """Embed every speech (under the filters) whose text this model has not embedded yet;
     ``progress(done, total)`` is called once before the first batch (``done`` 0) and
-    after each batch of chunks."""
+    after each batch of chunks. ``vectors`` computes the batches' vectors elsewhere (on a
+    cluster, :func:`councilbase.cluster.embed_on_cluster`), in order; this process writes."""
     started = time.perf_counter()
     where, args = q.filter_sql(filters)
     rows = conn.execute(
@@ -267,15 +319,16 @@ def embed_speeches(
     ]
     if progress:
         progress(0, len(pending))  # what there is to do, before any of it is done
-    for start in range(0, len(pending), batch):
-        part = pending[start : start + batch]
-        vectors = model.embed([piece for _, _, piece in part])
+    parts = [pending[start : start + batch] for start in range(0, len(pending), batch)]
+    texts = ([piece for _, _, piece in part] for part in parts)
+    computed = vectors(texts) if vectors is not None else (model.embed(t) for t in texts)
+    for start, part, found in zip(range(0, len(pending), batch), parts, computed, strict=True):
         with conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO embeddings (model, text_sha, chunk, vector) VALUES (?,?,?,?)",
                 [
                     (model.name, d, n, v.astype(np.float32).tobytes())
-                    for (d, n, _), v in zip(part, vectors, strict=True)
+                    for (d, n, _), v in zip(part, found, strict=True)
                 ],
             )
         if progress:
@@ -302,24 +355,24 @@ class SemanticIndex:
             "SELECT s.id, m.key, s.seq, m.date, s.speaker_line, s.state, s.text_sha, s.role,"
             " m.year, m.id FROM speeches s JOIN meetings m ON m.id = s.meeting_id ORDER BY s.id"
         ).fetchall()
-        stored: dict[str, list[bytes]] = {}
-        for digest, blob in conn.execute(
-            "SELECT text_sha, vector FROM embeddings WHERE model = ? ORDER BY text_sha, chunk",
-            (model_name,),
-        ):
-            stored.setdefault(digest, []).append(blob)
+        counts = dict(
+            conn.execute(
+                "SELECT text_sha, count(*) FROM embeddings WHERE model = ? GROUP BY text_sha",
+                (model_name,),
+            ).fetchall()
+        )
         self.rowids: list[int] = []
         self.rows: list[tuple[str, str | None, str, str | None]] = []
         self.same_text: dict[str, list[int]] = {}
         starts: list[int] = []
-        blobs: list[bytes] = []
+        digests: list[str] = []
         states: list[str] = []
         roles: list[str] = []
         dates: list[str] = []
         years: list[int] = []
+        total = 0
         for rowid, key, seq, date, line, state, digest, role, year, _meeting in speeches:
-            vectors = stored.get(digest)
-            if not vectors:
+            if not counts.get(digest):
                 continue
             states.append(state or "")
             roles.append(role or "")
@@ -328,16 +381,12 @@ class SemanticIndex:
             self.rowids.append(rowid)
             self.same_text.setdefault(digest, []).append(len(self.rows))
             self.rows.append((q.speech_id(key, seq), date, line, state))
-            starts.append(len(blobs))
-            blobs.extend(vectors)
-        dimension = len(blobs[0]) // 4 if blobs else 0
-        self.matrix = (
-            np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), dimension)
-            if blobs
-            else np.zeros((0, 0), dtype=np.float32)
-        )
+            starts.append(total)
+            digests.append(digest)
+            total += counts[digest]
+        self.matrix = shared_matrix(conn, model_name, digests, total)
         self.starts = np.asarray(starts, dtype=np.int64)
-        self.owners = np.repeat(np.arange(len(starts)), np.diff(np.append(self.starts, len(blobs))))
+        self.owners = np.repeat(np.arange(len(starts)), np.diff(np.append(self.starts, total)))
         self._rowid_array = np.asarray(self.rowids, dtype=np.int64)
         # what the common filters read, kept beside the vectors (no SQL per query)
         self._state_ids: dict[str, int] = {}
@@ -436,6 +485,81 @@ class SemanticIndex:
             speech_id, date, line, state = self.rows[index]
             out.append(SemanticHit(speech_id, date, line, state, round(float(scores[index]), 4)))
         return out
+
+
+def _read_vectors(
+    conn: sqlite3.Connection, model_name: str, digests: Sequence[str], total: int
+) -> np.ndarray:
+    """The chunk vectors of the speeches' texts, in order (a text once per speech)."""
+    stored: dict[str, list[bytes]] = {}
+    for digest, blob in conn.execute(
+        "SELECT text_sha, vector FROM embeddings WHERE model = ? ORDER BY text_sha, chunk",
+        (model_name,),
+    ):
+        stored.setdefault(digest, []).append(blob)
+    blobs = [blob for digest in digests for blob in stored[digest]]
+    if not blobs:
+        return np.zeros((0, 0), dtype=np.float32)
+    matrix: np.ndarray = np.frombuffer(b"".join(blobs), dtype=np.float32)
+    return matrix.reshape(total, len(blobs[0]) // 4)
+
+
+def index_file(conn: sqlite3.Connection, model_name: str) -> Path | None:
+    """Where a database's semantic index for a model is kept, shared by every process that
+    reads the database: ``<database>.semantic/<model>-<state>.f32``, named by what the
+    vectors and the speeches are now (so a changed database makes a new file). None for a
+    database in memory."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    if not row or not row[2]:
+        return None
+    state = conn.execute(
+        "SELECT count(*), coalesce(max(rowid), 0), coalesce(sum(rowid), 0) FROM embeddings"
+        " WHERE model = ?",
+        (model_name,),
+    ).fetchone()
+    speeches = conn.execute(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0),"
+        " coalesce(sum(length(text_sha)), 0) FROM speeches"
+    ).fetchone()
+    digest = hashlib.sha256(repr((model_name, tuple(state), tuple(speeches))).encode()).hexdigest()
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model_name)[:60]
+    return Path(row[2] + ".semantic") / f"{safe}-{digest[:16]}.f32"
+
+
+def shared_matrix(
+    conn: sqlite3.Connection, model_name: str, digests: Sequence[str], total: int
+) -> np.ndarray:
+    """The index's vectors as one float32 matrix, memory-mapped from a file beside the
+    database: every process that reads the database (the web server's workers, notebooks)
+    maps the same file, so the operating system holds it once. The first process to need it
+    writes it (under a temporary name, then renamed); where the folder cannot be written
+    the matrix is read into this process alone."""
+    path = index_file(conn, model_name)
+    if path is None or total == 0:
+        return _read_vectors(conn, model_name, digests, total)
+    if not path.is_file():
+        matrix = _read_vectors(conn, model_name, digests, total)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(f"{matrix.shape[0]} {matrix.shape[1]}\n".encode().ljust(64))
+                out.write(np.ascontiguousarray(matrix).tobytes())
+            os.replace(temporary, path)
+            for old in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.f32"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            return matrix  # a read-only folder: this process keeps its own copy
+    try:
+        with path.open("rb") as header:
+            rows, dimension = (int(v) for v in header.read(64).split())
+        if rows != total:
+            raise ValueError(f"{path}: {rows} rows, not {total}")
+        mapped: np.ndarray = np.memmap(path, dtype=np.float32, mode="r", offset=64)
+        return mapped.reshape(rows, dimension)
+    except (OSError, ValueError):
+        return _read_vectors(conn, model_name, digests, total)
 
 
 _INDEXES: dict[tuple[str, str], tuple[tuple[Any, ...], SemanticIndex]] = {}

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
 from councilbase.analysis import MEETING_DATE
 from councilbase.store import search as q
+from councilbase.store.driver import sqlite3
 from councilbase.store.search import Filters, Rows
 
 WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")

@@ -23,6 +23,7 @@ from councilbase.cli.common import (
     PERSON,
     PLOT_OPTION,
     ROLE,
+    SCHEDULER_OPTION,
     STATE,
     TOPIC,
     Reporter,
@@ -265,23 +266,34 @@ def distinctive(
 def embed(
     db: Path | None = DB_OPTION,
     model: str = typer.Option(
-        "minilm",
-        help="minilm (all-MiniLM-L6-v2, offline), hash (stand-in) or local:FOLDER (a BERT"
+        "default",
+        help="default (minilm-int8 on a CPU, minilm on a GPU), minilm (all-MiniLM-L6-v2,"
+        " offline), minilm-int8 (the same, int8 weights on onnxruntime: faster), static"
+        " (distilled static vectors), hash (stand-in) or local:FOLDER (a BERT"
         " sentence-transformers folder).",
     ),
+    scheduler: str | None = SCHEDULER_OPTION,
 ) -> None:
     """Embed every speech not yet embedded with the model (unchanged texts are never done
     twice), for semantic search and similarity. Says how much there is to do and, after
     the first batch, how long it should take; reports progress with the rate and the time
-    left (plain lines when the output is not a terminal).
+    left (plain lines when the output is not a terminal). With --scheduler, the batches are
+    embedded on a Dask cluster's workers (each loads the model once); this process writes.
 
-    Example: councilbase embed --db council.db
+    Example: councilbase embed --db council.db --scheduler local:2
     """
+    import contextlib
     import time
 
     from councilbase.analysis.semantic import embed_speeches, embedder
+    from councilbase.cluster import ClusterError, check_address, connect, embed_on_cluster
 
     chosen = checked_model(lambda: embedder(model))
+    if scheduler is not None:
+        try:
+            check_address(scheduler)
+        except ClusterError as exc:
+            fail(str(exc))
     database = open_db(db)
     started = time.monotonic()
     told = False
@@ -303,7 +315,17 @@ def embed(
                     )
                 reporter.update(done, total)
 
-            summary = embed_speeches(database.conn, chosen, progress=progress)
+            with connect(scheduler) if scheduler else contextlib.nullcontext() as cluster:
+                summary = embed_speeches(
+                    database.conn,
+                    chosen,
+                    progress=progress,
+                    vectors=(lambda batches: embed_on_cluster(cluster, model, batches))
+                    if cluster is not None
+                    else None,
+                )
+    except ClusterError as exc:
+        fail(str(exc))
     except KeyboardInterrupt:
         fail("embed: interrupted; what was embedded is kept (run it again to go on)", 130)
     finally:

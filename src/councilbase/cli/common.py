@@ -158,6 +158,12 @@ def make_filters(**values: str | None) -> Filters:
 
 # --- analysis output ----------------------------------------------------------------------
 
+SCHEDULER_OPTION = typer.Option(
+    None,
+    "--scheduler",
+    help="Run the work on a Dask cluster: the scheduler's address (tcp://host:8786), or"
+    " local:N for N worker processes here.",
+)
 PLOT_OPTION = typer.Option(None, "--plot", help="Write a plot to this file (.svg or .png).")
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON.")
 

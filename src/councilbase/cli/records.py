@@ -25,6 +25,7 @@ from councilbase.cli.common import (
     ORGANISATION,
     PERSON,
     ROLE,
+    SCHEDULER_OPTION,
     STATE,
     TOPIC,
     Reporter,
@@ -150,11 +151,19 @@ def run_ingest(
     time_limit: float | None,
     memory_limit: int = 1024,
     ocr: str = "auto",
+    scheduler: str | None = None,
 ) -> int:
     """Ingest with a progress bar and print the summary; the exit status (0 all well, 1
-    some file failed, 2 the run stopped, 130 interrupted)."""
+    some file failed, 2 the run stopped or the scheduler cannot be used, 130 interrupted)."""
     import time
 
+    from councilbase.cluster import ClusterError, check_address
+
+    if scheduler is not None:
+        try:
+            check_address(scheduler)
+        except ClusterError as exc:
+            fail(str(exc))
     database = open_db(db)
     started = time.perf_counter()
     with Reporter("ingest", "files") as reporter:
@@ -170,7 +179,11 @@ def run_ingest(
                 time_limit=time_limit,
                 memory_limit=memory_limit,
                 ocr=ocr,
+                scheduler=scheduler,
             )
+        except ClusterError as exc:
+            database.close()
+            fail(str(exc))
         finally:
             database.close()
     print_summary(summary, time.perf_counter() - started)
@@ -205,13 +218,15 @@ def ingest(
         help="Megabytes a parser process may use; a file that needs more is skipped (0: none).",
     ),
     ocr: OcrMode = OCR_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
 ) -> None:
     """Ingest records into the database: new ones are added, changed ones replaced,
-    unchanged ones skipped; a bad file is reported and the run goes on.
+    unchanged ones skipped; a bad file is reported and the run goes on. With --scheduler,
+    the parsing (and OCR) runs on a Dask cluster's workers; this process writes.
 
     Example: councilbase ingest ../shared/records/pdf ../shared/records/speeches --db council.db
     """
-    code = run_ingest(paths, db, jobs, time_limit, memory_limit, ocr.value)
+    code = run_ingest(paths, db, jobs, time_limit, memory_limit, ocr.value, scheduler)
     if code:
         raise typer.Exit(code)
 
@@ -636,9 +651,8 @@ def upgrade(db: Path | None = DB_OPTION) -> None:
 
     Example: councilbase upgrade --db council.db
     """
-    import sqlite3
-
     from councilbase.store.database import default_path
+    from councilbase.store.driver import sqlite3
 
     path = db or default_path()
     if not path.is_file():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from councilbase.model import record_to_json
+from councilbase.store.driver import sqlite3
 from councilbase.store.records import index_fill, load_record, meeting_keys
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from councilbase.store.driver import sqlite3
 from councilbase.store.search import Filters, filter_sql
 
 FORMATS = ("csv", "parquet", "jsonl", "parlamint", "akn")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from councilbase.store.driver import sqlite3
 
 PathMaker = Callable[[Path], Path]
 """Where to write a file that will end up at the path given (a temporary name beside it)."""

@@ -8,7 +8,6 @@ db.search('"cross-border" AND Syria', state="RUS").to_pandas()
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -16,6 +15,7 @@ from typing import Any
 
 from councilbase.model import Record
 from councilbase.store import search as q
+from councilbase.store.driver import sqlite3
 from councilbase.store.ingest import (
     DEFAULT_MEMORY_LIMIT,
     IngestSummary,
@@ -77,8 +77,12 @@ class Database:
         time_limit: float | None = None,
         memory_limit: int = DEFAULT_MEMORY_LIMIT,
         ocr: str = "auto",
+        scheduler: str | None = None,
+        cluster: Any = None,
     ) -> IngestSummary:
-        """Ingest files, folders and globs (see :func:`councilbase.store.ingest.ingest`)."""
+        """Ingest files, folders and globs (see :func:`councilbase.store.ingest.ingest`);
+        ``scheduler``: parse on a Dask cluster (its address, or ``local:N``), or on
+        ``cluster``, one connected with :func:`councilbase.cluster.connect`."""
         return ingest(
             self.conn,
             paths,
@@ -87,6 +91,8 @@ class Database:
             time_limit=time_limit,
             memory_limit=memory_limit,
             ocr=ocr,
+            scheduler=scheduler,
+            cluster=cluster,
         )
 
     def meetings(

@@ -13,10 +13,10 @@ per transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
-import sqlite3
 import threading
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -24,11 +24,13 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from typing import Any
 
 from councilbase.errors import RecordError
 from councilbase.model import Record
 from councilbase.parse import PARSER_VERSION
 from councilbase.pipeline import Parsed, Unit, parse_unit, plan, read_jsonl
+from councilbase.store.driver import sqlite3
 from councilbase.store.outcomes import apply_index
 from councilbase.store.people import build_people
 from councilbase.store.records import FORMAT_PRIORITY, meeting_key, save_record
@@ -333,13 +335,36 @@ def ingest(
     time_limit: float | None = None,
     memory_limit: int = DEFAULT_MEMORY_LIMIT,
     ocr: str = "auto",
+    scheduler: str | None = None,
+    cluster: Any = None,
 ) -> IngestSummary:
     """Ingest files, folders and globs into an open database; a summary of what happened.
 
-    ``jobs`` worker processes parse in parallel (default: the number of cores); this
-    process alone writes. Interrupting (Ctrl-C) rolls back the record being written and
-    returns the summary with ``interrupted`` set.
+    ``jobs`` worker processes parse in parallel (default: the number of cores), or, with
+    ``scheduler`` (a Dask scheduler's address, or ``local:N``), the cluster's workers (see
+    :mod:`councilbase.cluster`; or ``cluster``, one already connected); this process alone
+    writes. Interrupting (Ctrl-C) rolls back the record being written and returns the
+    summary with ``interrupted`` set.
     """
+    cluster_context: contextlib.AbstractContextManager[Any] = contextlib.nullcontext(cluster)
+    if scheduler is not None and cluster is None:
+        from councilbase.cluster import connect
+
+        cluster_context = connect(scheduler)  # entered below: a bad address fails first
+    with cluster_context as cluster:
+        return _ingest(conn, paths, jobs, progress, time_limit, memory_limit, ocr, cluster)
+
+
+def _ingest(
+    conn: sqlite3.Connection,
+    paths: Iterable[str],
+    jobs: int | None,
+    progress: ProgressCallback | None,
+    time_limit: float | None,
+    memory_limit: int,
+    ocr: str,
+    cluster: Any,
+) -> IngestSummary:
     units, missing, ignored = plan(paths)
     for unit in units:
         unit.ocr = ocr
@@ -371,7 +396,13 @@ def ingest(
     jsonl = [t for t in todo if t[0].format == "jsonl"]
     parallel = [t for t in todo if t[0].format != "jsonl"]
     workers = min(jobs or os.cpu_count() or 1, max(len(parallel), 1))
-    results = _parse_all([t[0] for t in parallel], workers, time_limit, memory_limit)
+    results: Generator[Parsed, None, None]
+    if cluster is not None:
+        from councilbase.cluster import parse_on_cluster
+
+        results = parse_on_cluster(cluster, [t[0] for t in parallel])
+    else:
+        results = _parse_all([t[0] for t in parallel], workers, time_limit, memory_limit)
     try:
         for (unit, sha, size), parsed in zip(parallel, results, strict=True):
             for error in parsed.errors:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 from councilbase.dates import date_tokens
 from councilbase.errors import RecordError
 from councilbase.parse.outcomes import OutcomeRow, Veto, parse_table, parse_vetoes
+from councilbase.store.driver import sqlite3
 
 VETO_FILE = "scact_veto_table_en.html"
 

@@ -4,11 +4,11 @@ explained on request."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 
 from councilbase import reference
 from councilbase.extract.people import Person, Sighting, plain, resolve_people
+from councilbase.store.driver import sqlite3
 from councilbase.store.schema import mark_built
 
 _PERMANENT_REPRESENTATIVE = re.compile(

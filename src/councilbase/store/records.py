@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -35,6 +34,7 @@ from councilbase.model import (
     VotePassage,
     vote_from_json,
 )
+from councilbase.store.driver import sqlite3
 from councilbase.symbols import parse_meeting
 
 FORMAT_PRIORITY = {"pdf": 3, "text": 2, "jsonl": 2, "speeches": 1}

@@ -11,7 +11,6 @@ that cannot be read is reported in one line and the run goes on.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 from councilbase.errors import QueryError, RecordError
 from councilbase.model import Resolution, resolution_from_json, resolution_to_json
+from councilbase.store.driver import sqlite3
 from councilbase.store.schema import now
 from councilbase.store.search import Rows, fts_query, run_query
 

@@ -13,11 +13,12 @@ The full-text index is declared in :data:`FTS_TABLES` and can be rebuilt at any 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from councilbase.store.driver import sqlite3
 
 APPLICATION_ID = 0x55_4E_53_43  # "UNSC"
 SQLITE_MAGIC = b"SQLite format 3\x00"

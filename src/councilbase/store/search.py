@@ -8,7 +8,6 @@ dates), so the CLI, the Python API and the web app filter alike.
 from __future__ import annotations
 
 import re
-import sqlite3
 from calendar import monthrange
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ from councilbase import reference
 from councilbase.dates import check_range, parse_bound
 from councilbase.errors import NoMatch, QueryError
 from councilbase.model import ROLES
+from councilbase.store.driver import sqlite3
 from councilbase.store.records import token as index_token
 from councilbase.suggest import nearest
 from councilbase.symbols import parse_meeting

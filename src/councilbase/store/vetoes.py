@@ -17,8 +17,9 @@ Each link keeps its evidence in words.
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date, timedelta
+
+from councilbase.store.driver import sqlite3
 
 FIRST_DAY = "2022-04-26"
 """The day resolution 76/262 was adopted: no veto debate is looked for before it."""

@@ -9,7 +9,6 @@ import json
 import random
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilbase.store.database import Database
+from councilbase.store.driver import sqlite3
 
 STALE_PEOPLE = "people: built before the last change"
 INGEST = "import sys, councilbase; councilbase.open(sys.argv[1]).ingest(sys.argv[2:], jobs=1)"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from markupsafe import Markup, escape
 
 from councilbase import __version__, charts
 from councilbase.store import search as q
+from councilbase.store.driver import sqlite3
 from councilbase.store.resolutions import ResolutionFilters
 from councilbase.store.schema import DatabaseError
 from councilbase.symbols import undocs_url

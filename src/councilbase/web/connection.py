@@ -14,7 +14,6 @@ statement and fetches all its rows before another thread may use the connection.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from councilbase.store.database import Database
+from councilbase.store.driver import sqlite3
 from councilbase.store.schema import DatabaseError
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import asdict
 from typing import Any
 
@@ -14,6 +13,7 @@ from councilbase.analysis.agreement import agreement_with_others
 from councilbase.extract.entities import organisation_by_code
 from councilbase.model import Heading, Procedure, Record, Speech, VotePassage
 from councilbase.store import search as q
+from councilbase.store.driver import sqlite3
 from councilbase.store.records import load_record
 
 PAGE_SIZE = 20
