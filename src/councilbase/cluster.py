@@ -64,6 +64,23 @@ def check_address(address: str) -> str:
     return text
 
 
+def _probe(target: str, seconds: float = 5.0) -> None:
+    """Fail at once, in one line, when nothing listens at a tcp:// address (Dask's client
+    would try for its whole timeout)."""
+    import socket
+    import urllib.parse
+
+    parsed = urllib.parse.urlsplit(target)
+    if parsed.scheme != "tcp" or not parsed.hostname:
+        return  # another transport (tls://, inproc://): the client says what is wrong
+    try:
+        port = parsed.port or 8786
+        with socket.create_connection((parsed.hostname, port), timeout=seconds):
+            pass
+    except (OSError, ValueError) as exc:
+        raise ClusterError(f"cannot reach the scheduler at {target}: {exc}") from None
+
+
 def _untyped(function: Any) -> Callable[..., Any]:
     """Dask's functions, which carry no types, as callables mypy accepts."""
     result: Callable[..., Any] = function
@@ -92,6 +109,7 @@ def connect(address: str, timeout: float = 20.0) -> Iterator[Cluster]:
             client = _untyped(distributed.Client)(local, timeout=timeout)
         else:
             target = address if "://" in address else f"tcp://{address}"
+            _probe(target)
             client = _untyped(distributed.Client)(target, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         if local is not None:

@@ -36,18 +36,20 @@ def cache_folder() -> Path:
     return cache_dir("models", "COUNCILBASE_MODEL_CACHE")
 
 
-def distill(model: Any, batch: int = 1024) -> np.ndarray:
+def distill(model: Any, batch: int = 1024, tokens: int | None = None) -> np.ndarray:
     """The static token matrix (vocabulary x 256, float32) distilled from a
-    :class:`~councilbase.analysis.minilm.NumpyMiniLM`."""
+    :class:`~councilbase.analysis.minilm.NumpyMiniLM` (``tokens``: only the first ones, the
+    rest left at zero, for a quick check)."""
     vocabulary = model.words.shape[0]
+    distilled = min(vocabulary, tokens or vocabulary)
     cls_id = model.tokenizer.token_to_id("[CLS]")
     sep_id = model.tokenizer.token_to_id("[SEP]")
     vectors = np.zeros((vocabulary, model.dimension), dtype=np.float32)
-    for start in range(0, vocabulary, batch):
-        ids = np.arange(start, min(start + batch, vocabulary), dtype=np.int64)
-        tokens = np.stack([np.full_like(ids, cls_id), ids, np.full_like(ids, sep_id)], axis=1)
-        mask = np.ones(tokens.shape, dtype=np.float32)
-        vectors[ids] = model._forward(tokens, mask, np.zeros_like(tokens))
+    for start in range(0, distilled, batch):
+        ids = np.arange(start, min(start + batch, distilled), dtype=np.int64)
+        inputs = np.stack([np.full_like(ids, cls_id), ids, np.full_like(ids, sep_id)], axis=1)
+        mask = np.ones(inputs.shape, dtype=np.float32)
+        vectors[ids] = model._forward(inputs, mask, np.zeros_like(inputs))
     centred = vectors - vectors.mean(axis=0, keepdims=True)
     # PCA by the SVD of the centred matrix: the first 256 directions
     _, _, directions = np.linalg.svd(centred, full_matrices=False)
@@ -65,7 +67,7 @@ class StaticEmbedder:
     name = NAME
     dimension = DIMENSION
 
-    def __init__(self, matrix: np.ndarray | None = None) -> None:
+    def __init__(self, matrix: np.ndarray | None = None, tokens: int | None = None) -> None:
         from tokenizers import Tokenizer
 
         from councilbase.analysis.minilm import model_folder
@@ -76,13 +78,14 @@ class StaticEmbedder:
         self.tokenizer.no_padding()
         special = {self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]")}
         self._special = np.array(sorted(i for i in special if i is not None), dtype=np.int64)
-        self.matrix = matrix if matrix is not None else self._load(folder)
+        self.matrix = matrix if matrix is not None else self._load(folder, tokens)
         self.backend = "static"
 
-    def _load(self, folder: Path) -> np.ndarray:
+    def _load(self, folder: Path, tokens: int | None = None) -> np.ndarray:
         from councilbase.analysis.minilm import files_hash
 
-        path = cache_folder() / f"{NAME}-{files_hash(folder, f'{NAME} v{VERSION}')}.npy"
+        label = f"{NAME} v{VERSION}" + (f" first {tokens}" if tokens else "")
+        path = cache_folder() / f"{NAME}-{files_hash(folder, label)}.npy"
         if path.is_file():
             try:
                 loaded: np.ndarray = np.load(path)
@@ -91,7 +94,7 @@ class StaticEmbedder:
                 pass  # a damaged cache file: built again below
         from councilbase.analysis.minilm import NumpyMiniLM
 
-        matrix = distill(NumpyMiniLM(folder))
+        matrix = distill(NumpyMiniLM(folder), tokens=tokens)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npy.part")
         with os.fdopen(handle, "wb") as out:
