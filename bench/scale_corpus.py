@@ -35,6 +35,19 @@ def pools(records: Path) -> tuple[list[Record], list[Speech]]:
     return templates, speeches
 
 
+def _drawn(speech: Speech, votes: int) -> Speech:
+    """A copy of a real speech for a generated meeting: what points at its own meeting's votes
+    (an explanation of vote, a declared position's vote) kept only where the new meeting has
+    that vote, so that the record stays valid (``councilbase.validate``)."""
+    drawn = copy.deepcopy(speech)
+    if drawn.explains_vote is not None and drawn.explains_vote >= votes:
+        drawn.explains_vote = None
+    for position in drawn.positions:
+        if position.vote is not None and position.vote >= votes:
+            position.vote = None
+    return drawn
+
+
 def generate(
     templates: list[Record], speeches: list[Speech], target: int, seed: int
 ) -> list[Record]:
@@ -55,7 +68,7 @@ def generate(
         record.date = day.isoformat() if template.date or rng.random() < 0.5 else None
         record.year = day.year
         record.items = [
-            copy.deepcopy(rng.choice(speeches)) if isinstance(item, Speech) else item
+            _drawn(rng.choice(speeches), len(record.votes)) if isinstance(item, Speech) else item
             for item in record.items
         ]
         record.source = Source(path="bench/scale_corpus.py", format="jsonl", parser_version="scale")
