@@ -1,6 +1,7 @@
 """The SQLite councilbase runs on (issue 18): a current one for every connection, FTS5 as
-before, and the reproduction of the torn reads the system's SQLite 3.40 showed: threads,
-each with its own connection, reading while another process ingests."""
+before, and threads, each with its own connection, reading while another process ingests
+PDFs and corpus files. That reading passes here; with the PDFs alone readers still meet torn
+pages, with SQLite 3.50 as with 3.40 (``bench/torn_reads.py``): the cause is still open."""
 
 from __future__ import annotations
 
