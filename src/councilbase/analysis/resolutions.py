@@ -19,6 +19,7 @@ from xml.sax.saxutils import quoteattr
 
 from councilbase.errors import QueryError
 from councilbase.store.driver import sqlite3
+from councilbase.store.resolutions import number_and_year
 
 
 @dataclass
@@ -51,11 +52,6 @@ class Network:
     edges: list[Edge] = field(default_factory=list)
 
 
-def _number_year(symbol: str) -> tuple[int, int | None]:
-    number, _, year = symbol.removeprefix("S/RES/").rstrip(")").partition(" (")
-    return int(number), int(year) if year else None
-
-
 def network(conn: sqlite3.Connection) -> Network:
     """The whole network, from the database."""
     out = Network()
@@ -72,7 +68,7 @@ def network(conn: sqlite3.Connection) -> Network:
     ):
         out.edges.append(Edge(r["source"], r["target"], r["paragraph"]))
         if r["target"] not in out.nodes:
-            number, year = _number_year(r["target"])
+            number, year = number_and_year(r["target"])
             out.nodes[r["target"]] = Node(r["target"], number, year, None, None, False)
     if out.nodes:
         subjects = _index_subjects(conn, [s for s, n in out.nodes.items() if not n.subject])
@@ -225,7 +221,7 @@ def lineage(conn: sqlite3.Connection, symbol: str, depth: int = 2) -> list[Linea
                 if target in seen:
                     continue
                 seen.add(target)
-                year, subject = known.get(target, (_number_year(target)[1], None))
+                year, subject = known.get(target, (number_and_year(target)[1], None))
                 out.append(
                     LineageStep(
                         target,
@@ -287,7 +283,11 @@ def most_cited(
     known |= _index_subjects(conn, missing) if missing else {}
     return [
         MostCited(
-            r["symbol"], r["citing"], r["n"], _number_year(r["symbol"])[1], known.get(r["symbol"])
+            r["symbol"],
+            r["citing"],
+            r["n"],
+            number_and_year(r["symbol"])[1],
+            known.get(r["symbol"]),
         )
         for r in rows
     ]
@@ -353,11 +353,11 @@ def neighbourhood(conn: sqlite3.Connection, symbol: str, limit: int = 12) -> dic
             (symbol,),
         )
     ]
-    number = _number_year(symbol)[0]
+    number = number_and_year(symbol)[0]
 
     def nearest(symbols: list[str]) -> list[str]:
-        ordered = sorted(symbols, key=lambda s: abs(_number_year(s)[0] - number))[:limit]
-        return sorted(ordered, key=lambda s: _number_year(s)[0])
+        ordered = sorted(symbols, key=lambda s: abs(number_and_year(s)[0] - number))[:limit]
+        return sorted(ordered, key=lambda s: number_and_year(s)[0])
 
     return {
         "symbol": symbol,

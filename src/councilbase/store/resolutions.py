@@ -391,6 +391,12 @@ def normalise_resolution(value: str) -> str:
     )
 
 
+def number_and_year(symbol: str) -> tuple[int, int | None]:
+    """``S/RES/687 (1991)`` -> ``(687, 1991)`` (the year None when the symbol has none)."""
+    number, _, year = symbol.removeprefix("S/RES/").rstrip(")").partition(" (")
+    return int(number), int(year) if year else None
+
+
 def is_resolution_symbol(value: str) -> bool:
     """Whether a value names a resolution rather than a meeting (``S/RES/...``,
     ``resolution 687``)."""
@@ -554,11 +560,11 @@ def resolution_json(conn: sqlite3.Connection, symbol: str) -> dict[str, Any] | N
     speeches = speeches_on(conn, symbol)
     if resolution is None and voted is None and not index and not citing and not speeches:
         return None
-    number_year = symbol.removeprefix("S/RES/").rstrip(")").split(" (")
+    number, year = number_and_year(symbol)
     out: dict[str, Any] = {
         "symbol": symbol,
-        "number": int(number_year[0]),
-        "year": int(number_year[1]) if len(number_year) > 1 else None,
+        "number": number,
+        "year": year,
         "in_database": resolution is not None,
         "date": None,
         "date_source": None,
@@ -751,14 +757,13 @@ def citation_problems(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         " WHERE c.kind = 'sc_resolution' ORDER BY r.number, c.number"
     ).fetchall()
     for row in rows:
-        number_year = row["symbol"].removeprefix("S/RES/").rstrip(")").split(" (")
-        number, year = int(number_year[0]), int(number_year[1])
+        number, year = number_and_year(row["symbol"])
         problem = None
         if number >= row["citing_number"]:
             problem = f"cites {row['symbol']}, which did not exist yet"
         else:
             expected = resolution_year(number)
-            if expected is not None and expected != year:
+            if expected is not None and year is not None and expected != year:
                 problem = f"cites {row['symbol']}, but resolution {number} is of {expected}"
         if problem:
             out.append(
