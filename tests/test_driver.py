@@ -1,7 +1,9 @@
 """The SQLite councilbase runs on (issue 18): a current one for every connection, FTS5 as
-before, and threads, each with its own connection, reading while another process ingests
-PDFs and corpus files. That reading passes here; with the PDFs alone readers still meet torn
-pages, with SQLite 3.50 as with 3.40 (``bench/torn_reads.py``): the cause is still open."""
+before, and threads, each with its own connection, reading whole pages while another process
+ingests. The torn pages had one cause: opening a connection read the file's header with a
+descriptor of our own, and closing it released the POSIX locks of every connection the process
+held on the database, so that the writer, finding itself alone, checkpointed and removed the
+write-ahead log under the readers (``bench/torn_reads.py`` counts them)."""
 
 from __future__ import annotations
 
@@ -40,7 +42,6 @@ def test_threads_with_their_own_connections_read_whole_pages_while_another_proce
             "import sys, councilbase; councilbase.open(sys.argv[1]).ingest(sys.argv[2:], jobs=1)",
             str(path),
             *[str(p) for p in pdfs[2:]],
-            str(records / "speeches"),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -82,3 +83,29 @@ def test_threads_with_their_own_connections_read_whole_pages_while_another_proce
     assert errors == [], errors[:5]
     with Database(path, readonly=True) as db:
         assert db.check() == []
+
+
+def test_opening_another_connection_keeps_the_locks_of_those_open(tmp_path: Path) -> None:
+    """A reader's lock on the database must survive another connection opened and closed in
+    its process: else a writer closing in another process believes itself the last one and
+    removes the write-ahead log the reader depends on."""
+    path = tmp_path / "d.db"
+    with Database(path) as db:
+        db.conn.execute("CREATE TABLE t (x)")
+        db.conn.execute("INSERT INTO t VALUES (1)")
+    with Database(path, readonly=True) as reader:
+        assert reader.conn.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+        Database(path, readonly=True).close()  # another connection, opened and closed
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys, councilbase; db = councilbase.open(sys.argv[1]);"
+                " db.conn.execute('INSERT INTO t VALUES (2)'); db.close()",
+                str(path),
+            ],
+            check=True,
+        )
+        # the writer saw the reader: it left the log for the reader rather than removing it
+        assert Path(f"{path}-wal").exists()
+        assert reader.conn.execute("SELECT count(*) FROM t").fetchone()[0] == 2

@@ -1,10 +1,8 @@
 """The SQLite every councilbase connection uses: the current one that sqlean.py bundles
 (SQLite 3.50, with FTS5), else the standard library's.
 
-The system's SQLite 3.40 lets a connection read torn pages while another process writes
-(separate connections in one process, reading during an ingest: found while building the
-web server, reproduced by ``tests/test_driver.py``); a maintained wheel with a recent
-SQLite does not. Every module imports ``sqlite3`` from here, so that connections, rows and
+A maintained wheel brings the same current SQLite to every machine, whatever the system's
+(Debian 12 has 3.40). Every module imports ``sqlite3`` from here, so that connections, rows and
 the exceptions caught are all the same library's. sqlean.py is a drop-in ``sqlite3``
 module (zlib licence); the standard library's stays the fallback
 (``COUNCILBASE_SQLITE=stdlib`` chooses it).

@@ -21,7 +21,6 @@ from pathlib import Path
 from councilbase.store.driver import sqlite3
 
 APPLICATION_ID = 0x55_4E_53_43  # "UNSC"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class DatabaseError(Exception):
@@ -570,15 +569,13 @@ def latest_version() -> int:
 
 
 def check_file(path: Path) -> None:
-    """Refuse a file that is not an SQLite database, before SQLite touches it."""
-    if not path.exists() or path.stat().st_size == 0:
-        return
+    """Refuse a folder given as the database. The file's header is left to SQLite (see
+    :func:`connect`): opening the database with a descriptor of our own and closing it would
+    release every POSIX lock this process holds on it, the other connections' included, and let
+    another process's checkpoint overwrite pages they are reading (SQLite's "How to corrupt",
+    2.2.1)."""
     if path.is_dir():
         raise DatabaseError(str(path), "is a folder; give a database file (--db FILE)")
-    with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_MAGIC))
-    if head != SQLITE_MAGIC:
-        raise DatabaseError(str(path), "is not a councilbase database (not an SQLite file)")
 
 
 def _check_identity(conn: sqlite3.Connection, path: str) -> int:
@@ -670,6 +667,10 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             migrate(conn, str(path))
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if "not a database" in str(exc):  # SQLITE_NOTADB: read before anything is written
+            raise DatabaseError(
+                str(path), "is not a councilbase database (not an SQLite file)"
+            ) from exc
         raise DatabaseError(str(path), f"is not a usable database: {exc}") from exc
     except DatabaseError:
         conn.close()

@@ -1,10 +1,10 @@
 """The web app's one read-only connection per process, made safe for the threads that
 answer requests, and the cache of expensive whole-database results.
 
-Why one connection and not one per thread: with several connections to one file in one
-process, the SQLite 3.40.1 of Debian 12 let readers see torn pages ("database disk image
-is malformed", half a JSON string) while another process wrote; one shared connection never
-did (bench/robustness.py, serving during an ingest).
+Why one connection and not one per thread: one page cache per process, and one place for
+the cache of whole-database results. (Separate connections once read torn pages during an
+ingest; the cause was our own header read, which released the process's locks: see
+``store.schema.check_file``.)
 
 Why each statement runs whole under a lock: two threads stepping the same statement of a
 shared connection (the sqlite3 module caches prepared statements) get "another row
