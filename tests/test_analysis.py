@@ -397,17 +397,24 @@ def test_semantic_search_finds_the_speech_by_its_words(embedded: Path) -> None:
     assert " ".join(hits[0].passage.removesuffix(" …").split()) in " ".join(query.split())
 
 
-def test_semantic_index_matches_brute_force(embedded: Path) -> None:
-    """The cached index gives what scoring every stored chunk one by one gives."""
+@pytest.mark.parametrize("state", [None, "USA"])
+def test_semantic_index_matches_brute_force(embedded: Path, state: str | None) -> None:
+    """The index (the int8 scan, then exact scores) gives what scoring every stored chunk one
+    by one gives, over every speech and over a few (a filter's own chunks scanned alone)."""
     model = sem.embedder("hash")
     with councilbase.open(embedded, readonly=True) as db:
         query = model.embed(["sanctions on armed groups and humanitarian access"])[0]
-        hits = sem.semantic_index(db.conn, model.name).best(query, None, 10)
+        index = sem.semantic_index(db.conn, model.name)
+        mask = index.mask(db.conn, Filters(state=state) if state else None)
+        if mask is not None:
+            assert 0 < mask.sum() < len(mask) // 4
+        hits = index.best(db.conn, query, mask, 10)
         best: dict[str, float] = {}
         for key, seq, blob in db.conn.execute(
             "SELECT m.key, s.seq, e.vector FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
-            " JOIN embeddings e ON e.text_sha = s.text_sha AND e.model = ?",
-            (model.name,),
+            " JOIN embeddings e ON e.text_sha = s.text_sha AND e.model = ?"
+            " WHERE ? IS NULL OR s.state = ?",
+            (model.name, state, state),
         ):
             score = float(np.frombuffer(blob, dtype=np.float32) @ query)
             name = f"{key}#{seq}"
@@ -713,23 +720,25 @@ def test_the_static_model_is_built_once_and_ranks_by_words(
 
 
 def test_the_semantic_index_is_one_file_every_process_maps(ingested_copy: Path) -> None:
-    """The vectors are written once beside the database and memory-mapped: a second process
-    reads the same file (no copy of its own), and a change to the embeddings makes a new one."""
+    """The vectors are written once beside the database as int8 codes and memory-mapped: a
+    second process reads the same file (no copy of its own), and a change to the embeddings
+    makes a new one."""
     import subprocess
     import sys
 
     with councilbase.open(ingested_copy) as db:
         sem.embed_speeches(db.conn, sem.HashEmbedder(), filters=Filters(meeting="S/PV.8700"))
         index = sem.SemanticIndex(db.conn, "hash-256")
-        files = list(Path(str(ingested_copy) + ".semantic").glob("hash-256-*.f32"))
-        assert len(files) == 1 and isinstance(index.matrix, np.memmap)
-        assert Path(index.matrix.filename).resolve() == files[0].resolve()
-        hits = index.best(index.speech_vector(3), None, 3)
+        files = list(Path(str(ingested_copy) + ".semantic").glob("hash-256-*.i8"))
+        assert len(files) == 1 and isinstance(index.codes, np.memmap)
+        assert index.codes.dtype == np.uint8 and Path(index.codes.filename) == files[0].resolve()
+        assert files[0].stat().st_size < 4 * index.codes.size / 3  # a byte a dimension
+        hits = index.best(db.conn, index.speech_vector(db.conn, 3), None, 3)
     code = (
         "import sys, councilbase; from councilbase.analysis import semantic as sem;"
         "db = councilbase.open(sys.argv[1], readonly=True);"
         "i = sem.SemanticIndex(db.conn, 'hash-256');"
-        "print(i.matrix.filename, [h.id for h in i.best(i.speech_vector(3), None, 3)])"
+        "print(i.codes.filename, [h.id for h in i.best(db.conn, i.speech_vector(db.conn, 3), None, 3)])"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(ingested_copy)], capture_output=True, text=True, check=True
@@ -739,5 +748,18 @@ def test_the_semantic_index_is_one_file_every_process_maps(ingested_copy: Path) 
         sem.embed_speeches(db.conn, sem.HashEmbedder(), filters=Filters(meeting="S/PV.8702"))
         bigger = sem.SemanticIndex(db.conn, "hash-256")
         assert len(bigger) > len(index)
-    files = list(Path(str(ingested_copy) + ".semantic").glob("hash-256-*.f32"))
-    assert len(files) == 1 and Path(bigger.matrix.filename).resolve() == files[0].resolve()
+    files = list(Path(str(ingested_copy) + ".semantic").glob("hash-256-*.i8"))
+    assert len(files) == 1 and Path(bigger.codes.filename).resolve() == files[0].resolve()
+
+
+def test_int8_codes_are_close_and_the_exact_vectors_decide() -> None:
+    """The codes give every cosine to within a hundredth; the candidates they propose are
+    scored again with the exact vectors."""
+    rng = np.random.default_rng(7)
+    vectors = sem._normalise(rng.normal(size=(2000, 384)).astype(np.float32))
+    codes, scales = sem.quantise(vectors)
+    query = sem._normalise(rng.normal(size=(1, 384)).astype(np.float32))[0]
+    approximate = sem.scan(codes, scales, query)
+    exact = vectors @ query
+    assert np.abs(approximate - exact).max() < 0.01
+    assert len(set(np.argsort(-approximate)[:100]) & set(np.argsort(-exact)[:20])) == 20

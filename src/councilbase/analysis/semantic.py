@@ -35,6 +35,7 @@ from councilbase.store.records import text_sha
 from councilbase.store.search import Filters, Rows
 
 CHUNK_WORDS = 150
+CANDIDATES = 5  # the int8 scan proposes this many times the hits asked for, exact scores decide
 
 
 class Embedder(Protocol):
@@ -344,10 +345,14 @@ def embed_speeches(
 
 
 class SemanticIndex:
-    """Every embedded speech's chunk vectors in one matrix, in speech order, with what a hit
-    shows: built once per database state and model, then each query is one matrix product.
+    """Every embedded speech's chunk vectors, in speech order, with what a hit shows: built
+    once per database state and model.
 
-    A speech's score is its best chunk's; a filter is a mask over speeches."""
+    The vectors are held as int8 codes with one scale a chunk (:func:`shared_codes`, a file
+    every process maps): a query scans them in one integer matrix product, a quarter of the
+    memory traffic of float32, then the best candidates are scored again with their exact
+    float32 vectors from the database, so that the scores shown are the exact cosines. A
+    speech's score is its best chunk's; a filter is a mask over speeches."""
 
     def __init__(self, conn: sqlite3.Connection, model_name: str) -> None:
         self.model = model_name
@@ -384,9 +389,11 @@ class SemanticIndex:
             starts.append(total)
             digests.append(digest)
             total += counts[digest]
-        self.matrix = shared_matrix(conn, model_name, digests, total)
+        self.digests = digests
+        self.codes, self.scales = shared_codes(conn, model_name, digests, total)
         self.starts = np.asarray(starts, dtype=np.int64)
-        self.owners = np.repeat(np.arange(len(starts)), np.diff(np.append(self.starts, total)))
+        self.lengths = np.diff(np.append(self.starts, total))
+        self.owners = np.repeat(np.arange(len(starts)), self.lengths)
         self._rowid_array = np.asarray(self.rowids, dtype=np.int64)
         # what the common filters read, kept beside the vectors (no SQL per query)
         self._state_ids: dict[str, int] = {}
@@ -408,21 +415,57 @@ class SemanticIndex:
         """Where a speech (``S/PV.8700#14``) sits in the index, if it is embedded."""
         return self._position.get(speech)
 
-    def speech_vector(self, index: int) -> np.ndarray:
+    def end(self, index: int) -> int:
+        """Where a speech's chunks end in the index."""
+        return int(self.starts[index + 1]) if index + 1 < len(self.starts) else len(self.codes)
+
+    def chunk_vectors(self, conn: sqlite3.Connection, indexes: Sequence[int]) -> list[np.ndarray]:
+        """The exact float32 chunk vectors of some indexed speeches, from the database."""
+        wanted = sorted({self.digests[i] for i in indexes})
+        stored: dict[str, list[bytes]] = {}
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            for digest, blob in conn.execute(
+                "SELECT text_sha, vector FROM embeddings WHERE model = ? AND text_sha IN"
+                f" ({','.join('?' * len(batch))}) ORDER BY text_sha, chunk",
+                (self.model, *batch),
+            ):
+                stored.setdefault(digest, []).append(blob)
+        out = []
+        for i in indexes:
+            blobs = stored.get(self.digests[i], [])
+            if len(blobs) != self.end(i) - int(self.starts[i]):  # changed under us: the codes
+                out.append(self.approximate(i))
+            else:
+                out.append(np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1))
+        return out
+
+    def approximate(self, index: int) -> np.ndarray:
+        """A speech's chunk vectors as the int8 codes give them."""
+        start, end = int(self.starts[index]), self.end(index)
+        codes = self.codes[start:end].astype(np.float32) - 128.0
+        vectors: np.ndarray = codes * self.scales[start:end, None]
+        return vectors
+
+    def speech_vector(self, conn: sqlite3.Connection, index: int) -> np.ndarray:
         """A speech's mean chunk vector, normalised."""
-        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.matrix)
-        vector: np.ndarray = _normalise(
-            self.matrix[self.starts[index] : end].mean(axis=0, keepdims=True)
-        )[0]
+        vector: np.ndarray = self.speech_vectors(conn, [index])[0]
         return vector
+
+    def speech_vectors(self, conn: sqlite3.Connection, indexes: Sequence[int]) -> np.ndarray:
+        """Speeches' mean chunk vectors, normalised, one row each."""
+        if not len(indexes):
+            return np.zeros((0, self.codes.shape[1]), dtype=np.float32)
+        means = np.vstack([v.mean(axis=0) for v in self.chunk_vectors(conn, indexes)])
+        return _normalise(means)
 
     def mask(self, conn: sqlite3.Connection, filters: Filters | None) -> np.ndarray | None:
         """Which indexed speeches pass the filters (None: all of them). State, role, dates
-        and year are read from the index; the others (person, topic, meeting, mentions,
-        cites, organisation) by one SQL query."""
+        and year are read from the index, person and topic from the full-text index alone;
+        the others (meeting, body, mentions, cites, organisation) by one SQL query."""
         if filters is None:
             return None
-        fast = {"state", "role", "date_from", "date_to", "year"}
+        fast = {"state", "role", "date_from", "date_to", "year", "person", "topic"}
         rest = Filters(**{k: (None if k in fast else v) for k, v in vars(filters).items()})
         where, args = q.filter_sql(rest)
         q.filter_sql(filters)  # the same checks, the same messages, for every filter
@@ -431,6 +474,14 @@ class SemanticIndex:
         def narrow(condition: np.ndarray) -> None:
             nonlocal mask
             mask = condition if mask is None else mask & condition
+
+        def rowids_among(sql: str, values: Sequence[Any]) -> np.ndarray:
+            chosen = np.fromiter((r[0] for r in conn.execute(sql, values)), dtype=np.int64)
+            top = int(self._rowid_array.max(initial=0))
+            found = np.zeros(top + 1, dtype=bool)
+            found[chosen[chosen <= top]] = True
+            selected: np.ndarray = found[self._rowid_array]
+            return selected
 
         if filters.state:
             code = q.resolve_state_filter(filters.state)
@@ -446,44 +497,64 @@ class SemanticIndex:
             narrow((self._dates != "") & (self._dates <= bound))
         if filters.year is not None:
             narrow(self._years == int(filters.year))
+        for terms in (
+            q.person_terms(filters.person) if filters.person else None,
+            q.topic_terms(filters.topic) if filters.topic else None,
+        ):
+            if terms:
+                sql = "SELECT rowid FROM speeches_fts WHERE speeches_fts MATCH ?"
+                narrow(rowids_among(sql, [terms]))
         if where:
-            matching = np.fromiter(
-                (
-                    r[0]
-                    for r in conn.execute(
-                        "SELECT s.id FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
-                        f" WHERE 1{where}",
-                        args,
-                    )
-                ),
-                dtype=np.int64,
+            narrow(
+                rowids_among(
+                    "SELECT s.id FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+                    f" WHERE 1{where}",
+                    args,
+                )
             )
-            narrow(np.isin(self._rowid_array, matching, assume_unique=True))
         return mask
 
     def best(
         self,
+        conn: sqlite3.Connection,
         vector: np.ndarray,
         mask: np.ndarray | None,
         limit: int,
         skip: Sequence[int] = (),
     ) -> Rows[SemanticHit]:
-        """The ``limit`` speeches whose best chunk is closest to a unit vector."""
+        """The ``limit`` speeches whose best chunk is closest to a unit vector: the int8 scan
+        proposes :data:`CANDIDATES` times as many (at least 200), their exact vectors decide."""
         out: Rows[SemanticHit] = Rows()
         if not len(self.rows) or limit <= 0:
             return out
-        scores = np.maximum.reduceat(self.matrix @ vector.astype(np.float32), self.starts)
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
         if len(skip):
-            scores[list(skip)] = -np.inf
-        take = min(limit, len(scores))
-        top = np.argpartition(-scores, take - 1)[:take]
-        for index in top[np.argsort(-scores[top], kind="stable")].tolist():
-            if not np.isfinite(scores[index]):
-                break
-            speech_id, date, line, state = self.rows[index]
-            out.append(SemanticHit(speech_id, date, line, state, round(float(scores[index]), 4)))
+            mask = np.ones(len(self.rows), dtype=bool) if mask is None else mask.copy()
+            mask[list(skip)] = False
+        if mask is not None and mask.sum() < len(mask) // 4:  # a few: scan their chunks alone
+            positions = np.flatnonzero(mask)
+            if not len(positions):
+                return out
+            rows = np.flatnonzero(mask[self.owners])
+            lengths = self.lengths[positions]
+            scores = np.maximum.reduceat(
+                scan(self.codes[rows], self.scales[rows], vector),
+                np.concatenate([[0], np.cumsum(lengths)[:-1]]),
+            )
+        else:
+            positions = np.arange(len(self.rows))
+            scores = np.maximum.reduceat(scan(self.codes, self.scales, vector), self.starts)
+            if mask is not None:
+                scores = np.where(mask, scores, -np.inf)
+        take = min(max(limit * CANDIDATES, 200), len(scores))
+        pool = np.argpartition(-scores, take - 1)[:take]
+        pool = positions[np.sort(pool[np.isfinite(scores[pool])])]  # ties stay in speech order
+        query = vector.astype(np.float32)
+        exact = np.asarray(
+            [float((v @ query).max()) for v in self.chunk_vectors(conn, pool.tolist())]
+        )
+        for rank in np.argsort(-exact, kind="stable")[:limit].tolist():
+            speech_id, date, line, state = self.rows[int(pool[rank])]
+            out.append(SemanticHit(speech_id, date, line, state, round(float(exact[rank]), 4)))
         return out
 
 
@@ -506,7 +577,7 @@ def _read_vectors(
 
 def index_file(conn: sqlite3.Connection, model_name: str) -> Path | None:
     """Where a database's semantic index for a model is kept, shared by every process that
-    reads the database: ``<database>.semantic/<model>-<state>.f32``, named by what the
+    reads the database: ``<database>.semantic/<model>-<state>.i8``, named by what the
     vectors and the speeches are now (so a changed database makes a new file). None for a
     database in memory."""
     row = conn.execute("PRAGMA database_list").fetchone()
@@ -523,43 +594,121 @@ def index_file(conn: sqlite3.Connection, model_name: str) -> Path | None:
     ).fetchone()
     digest = hashlib.sha256(repr((model_name, tuple(state), tuple(speeches))).encode()).hexdigest()
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", model_name)[:60]
-    return Path(row[2] + ".semantic") / f"{safe}-{digest[:16]}.f32"
+    return Path(row[2] + ".semantic") / f"{safe}-{digest[:16]}.i8"
 
 
-def shared_matrix(
+INDEX_MAGIC = b"councilbase-int8-index/1"
+HEADER_BYTES = 64
+
+
+def quantise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of float vectors as uint8 codes (zero point 128) and one float32 scale a row:
+    ``vector ~= (code - 128) * scale``."""
+    scales = np.abs(matrix).max(axis=1).astype(np.float32) / 127.0 if len(matrix) else np.zeros(0)
+    scales = np.where(scales > 0, scales, 1.0).astype(np.float32)
+    codes = np.empty(matrix.shape, dtype=np.uint8)
+    for start in range(0, len(matrix), 65536):  # in blocks: no second float copy of the whole
+        block = matrix[start : start + 65536] / scales[start : start + 65536, None]
+        codes[start : start + 65536] = (np.rint(block) + 128).astype(np.uint8)
+    return codes, scales
+
+
+def shared_codes(
     conn: sqlite3.Connection, model_name: str, digests: Sequence[str], total: int
-) -> np.ndarray:
-    """The index's vectors as one float32 matrix, memory-mapped from a file beside the
+) -> tuple[np.ndarray, np.ndarray]:
+    """The index's vectors as int8 codes and scales, memory-mapped from a file beside the
     database: every process that reads the database (the web server's workers, notebooks)
     maps the same file, so the operating system holds it once. The first process to need it
-    writes it (under a temporary name, then renamed); where the folder cannot be written
-    the matrix is read into this process alone."""
+    writes it (under a temporary name, then renamed, the older files of the model removed);
+    where the folder cannot be written the codes are kept in this process alone."""
     path = index_file(conn, model_name)
     if path is None or total == 0:
-        return _read_vectors(conn, model_name, digests, total)
+        return quantise(_read_vectors(conn, model_name, digests, total))
     if not path.is_file():
-        matrix = _read_vectors(conn, model_name, digests, total)
+        codes, scales = quantise(_read_vectors(conn, model_name, digests, total))
         try:
             path.parent.mkdir(exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
             with os.fdopen(descriptor, "wb") as out:
-                out.write(f"{matrix.shape[0]} {matrix.shape[1]}\n".encode().ljust(64))
-                out.write(np.ascontiguousarray(matrix).tobytes())
+                head = INDEX_MAGIC + f" {codes.shape[0]} {codes.shape[1]}\n".encode()
+                out.write(head.ljust(HEADER_BYTES))
+                out.write(scales.tobytes())
+                out.write(np.ascontiguousarray(codes).tobytes())
             os.replace(temporary, path)
-            for old in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.f32"):
-                if old != path:
+            prefix = path.name.rsplit("-", 1)[0]
+            for old in path.parent.glob(f"{prefix}-*"):
+                if old != path and old.suffix in {".i8", ".f32"}:  # .f32: before int8 codes
                     old.unlink(missing_ok=True)
         except OSError:
-            return matrix  # a read-only folder: this process keeps its own copy
+            return codes, scales  # a read-only folder: this process keeps its own copy
     try:
         with path.open("rb") as header:
-            rows, dimension = (int(v) for v in header.read(64).split())
-        if rows != total:
+            magic, rows_text, dimension_text = header.read(HEADER_BYTES).split()
+        rows, dimension = int(rows_text), int(dimension_text)
+        if magic != INDEX_MAGIC or rows != total:
             raise ValueError(f"{path}: {rows} rows, not {total}")
-        mapped: np.ndarray = np.memmap(path, dtype=np.float32, mode="r", offset=64)
-        return mapped.reshape(rows, dimension)
+        scales_map = np.memmap(path, dtype=np.float32, mode="r", offset=HEADER_BYTES, shape=rows)
+        codes_map = np.memmap(
+            path, dtype=np.uint8, mode="r", offset=HEADER_BYTES + 4 * rows, shape=(rows, dimension)
+        )
+        return codes_map, scales_map
     except (OSError, ValueError):
-        return _read_vectors(conn, model_name, digests, total)
+        return quantise(_read_vectors(conn, model_name, digests, total))
+
+
+@functools.cache
+def _scanner(dimension: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray] | None:
+    """onnxruntime's integer matrix product (uint8 codes by an int8 query, int32 sums), on
+    every core; None where onnxruntime is missing."""
+    try:
+        import onnxruntime as ort  # type: ignore[import-untyped]
+        from onnx import TensorProto, helper
+    except ImportError:  # pragma: no cover - both are dependencies
+        return None
+    graph = helper.make_graph(
+        [helper.make_node("MatMulInteger", ["codes", "query", "zero"], ["sums"])],
+        "scan",
+        [
+            helper.make_tensor_value_info("codes", TensorProto.UINT8, [None, dimension]),
+            helper.make_tensor_value_info("query", TensorProto.INT8, [dimension, 1]),
+        ],
+        [helper.make_tensor_value_info("sums", TensorProto.INT32, [None, 1])],
+        [helper.make_tensor("zero", TensorProto.UINT8, [], [128])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = os.cpu_count() or 1
+    session = ort.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+
+    def run(codes: np.ndarray, query: np.ndarray) -> np.ndarray:
+        sums: np.ndarray = session.run(None, {"codes": codes, "query": query})[0]
+        return sums[:, 0]
+
+    return run
+
+
+def scan(codes: np.ndarray, scales: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Every chunk's approximate cosine with a unit vector, from the int8 codes: the query is
+    quantised too, and one integer matrix product reads a byte a dimension."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.float32)
+    step = float(np.abs(vector).max()) / 127.0 or 1.0
+    query = np.rint(vector / step).astype(np.int8)
+    run = _scanner(codes.shape[1])
+    if run is not None:
+        sums = run(codes, query[:, None])
+    else:  # pragma: no cover - without onnxruntime: exact integer sums, block by block
+        sums = np.concatenate(
+            [
+                (codes[i : i + 65536].astype(np.int32) - 128) @ query.astype(np.int32)
+                for i in range(0, len(codes), 65536)
+            ]
+        )
+    scores: np.ndarray = sums.astype(np.float32) * scales * np.float32(step)
+    return scores
 
 
 _INDEXES: dict[tuple[str, str], tuple[tuple[Any, ...], SemanticIndex]] = {}
@@ -629,9 +778,7 @@ def _with_passages(
         position = index.position(hit.id)
         if position is None:
             continue
-        start = int(index.starts[position])
-        end = int(index.starts[position + 1]) if position + 1 < len(index) else len(index.matrix)
-        best = int(np.argmax(index.matrix[start:end] @ vector))
+        best = int(np.argmax(index.chunk_vectors(conn, [position])[0] @ vector))
         row = conn.execute(
             "SELECT text FROM speeches WHERE id = ?", (index.rowids[position],)
         ).fetchone()
@@ -659,7 +806,8 @@ def semantic_search(
     index = semantic_index(conn, model.name)
     _require(index, conn)
     query = model.embed([text])[0]
-    return _with_passages(conn, index, index.best(query, index.mask(conn, filters), limit), query)
+    hits = index.best(conn, query, index.mask(conn, filters), limit)
+    return _with_passages(conn, index, hits, query)
 
 
 def more_like_this(
@@ -684,12 +832,12 @@ def more_like_this(
     _require(index, conn)
     position = index.position(speech)
     if position is not None:
-        target = index.speech_vector(position)
+        target = index.speech_vector(conn, position)
     else:
         pieces = model.embed(chunks(row[0]))
         target = _normalise(pieces.mean(axis=0, keepdims=True))[0]
     skip = index.same_text.get(text_hash(row[0]), [])
-    hits = index.best(target, index.mask(conn, filters), limit, skip=skip)
+    hits = index.best(conn, target, index.mask(conn, filters), limit, skip=skip)
     return _with_passages(conn, index, hits, target)
 
 
@@ -722,7 +870,7 @@ def position_similarity(
             raise q.QueryError(
                 f"{code} has no embedded speeches{' on ' + repr(topic) if topic else ''}"
             )
-        per_speech = np.vstack([index.speech_vector(int(i)) for i in chosen])
+        per_speech = index.speech_vectors(conn, chosen.tolist())
         means.append(_normalise(per_speech.mean(axis=0, keepdims=True))[0])
         counts.append(len(chosen))
     return PositionSimilarity(
