@@ -72,6 +72,48 @@ def test_every_command_has_help(command: str) -> None:
     assert len(result.stdout.strip()) > 40
 
 
+def test_the_help_lists_every_command_of_the_app_and_its_module() -> None:
+    """`councilbase --help` is written without the app (for a fast start): its table must name
+    every command and group the app has, each with the module that defines it."""
+    from councilbase.cli import COMMANDS, help_text
+
+    names = {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}
+    names |= {group.name for group in app.registered_groups if group.name}
+    assert set(COMMANDS) == names
+    for command in app.registered_commands:
+        name = command.name or (command.callback.__name__ if command.callback else "")
+        module = command.callback.__module__ if command.callback else ""
+        assert module.endswith(f".{COMMANDS[name][0] or 'commands'}"), (name, module)
+    text = help_text()
+    assert all(f"\n  {name} " in text for name in names)
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_version_and_help_start_without_the_command_line_library() -> None:
+    """`councilbase version` and `--help` answer without importing Typer or Rich; another
+    command loads its module alone, and a misspelt command still gets the suggestions."""
+    import subprocess
+    import sys
+
+    from councilbase import __version__
+
+    code = (
+        "import sys; from councilbase.cli import main; sys.argv = ['councilbase', *sys.argv[1:]];"
+        " main(); print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich')"
+        " or m.startswith('councilbase.cli.')))"
+    )
+    for words, expected in ((["version"], __version__), (["--help"], "Usage: councilbase")):
+        out = subprocess.run(
+            [sys.executable, "-c", code, *words], capture_output=True, text=True, check=True
+        ).stdout
+        assert expected in out and out.rstrip().endswith("[]"), out
+    cli = [sys.executable, "-m", "councilbase"]
+    result = subprocess.run([*cli, "serch", "x"], capture_output=True, text=True)
+    assert result.returncode == 2 and "did you mean 'search'" in result.stderr.lower()
+    result = subprocess.run([*cli, "outcomes", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "outcomes" in result.stdout
+
+
 def test_all_commands_have_docstrings() -> None:
     for command in app.registered_commands:
         assert command.callback is not None and command.callback.__doc__, command.name

@@ -299,9 +299,7 @@ def test_search_by_meaning_and_more_like_this(embedded_client: TestClient) -> No
 
 
 def test_one_shared_connection_per_server_process(web_db: Path) -> None:
-    """Request threads share one read-only connection: several connections to one file in
-    one process let the SQLite 3.40 of Debian 12 show readers torn pages while an ingest
-    wrote (see Connections)."""
+    """Request threads share one read-only connection (one page cache per process)."""
     import threading
 
     from councilbase.store.driver import sqlite3 as sqlite
@@ -420,3 +418,31 @@ def test_pages_hold_no_inline_script_or_style(client: TestClient) -> None:
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"<style|\sstyle=", html), path
         assert not re.search(r"\son[a-z]+=", html), path
+
+
+def test_a_reused_connection_gets_each_body_with_its_headers(web_db: Path) -> None:
+    """With several worker processes, each answer's body comes with its headers on a
+    keep-alive connection, not after the client's delayed acknowledgement (about 40 ms a
+    request, issue 19): `councilbase serve --workers 2` as a user starts it."""
+    import http.client
+    import statistics
+    import time
+
+    from councilbase.testing.faults import server_process
+
+    with server_process(web_db, workers=2) as url:
+        conn = http.client.HTTPConnection(url.removeprefix("http://"), timeout=30)
+        gaps, totals = [], []
+        for number in range(13):
+            begun = time.perf_counter()
+            conn.request("GET", "/api/")
+            response = conn.getresponse()
+            headers = time.perf_counter()
+            assert response.status == 200 and response.read()
+            done = time.perf_counter()
+            if number:  # the first request opens the connection
+                gaps.append(done - headers)
+                totals.append(done - begun)
+        conn.close()
+    assert statistics.median(gaps) < 0.01, gaps  # was 0.040-0.044 s
+    assert statistics.median(totals) < 0.03, totals

@@ -121,15 +121,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def server_process(db_path: Path, port: int | None = None, timeout: float = 30.0) -> Iterator[str]:
-    """``councilbase serve`` over a database in a child process, until the block ends;
-    yields its base URL once it accepts connections."""
-    port = port or free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "councilbase", "serve", "--db", str(db_path), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def listening(
+    command: list[str], port: int, what: str, timeout: float = 30.0
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server command in a child process, until the block ends; yields it once it accepts
+    connections on ``port`` of 127.0.0.1 (RuntimeError naming ``what`` if it never does)."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -138,12 +135,25 @@ def server_process(db_path: Path, port: int | None = None, timeout: float = 30.0
                     break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"the server over {db_path} did not start") from None
+                    raise RuntimeError(f"{what} did not start") from None
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        yield process
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=20)
+
+
+@contextmanager
+def server_process(
+    db_path: Path, port: int | None = None, timeout: float = 30.0, workers: int | None = None
+) -> Iterator[str]:
+    """``councilbase serve`` over a database in a child process, until the block ends;
+    yields its base URL once it accepts connections."""
+    port = port or free_port()
+    command = [sys.executable, "-m", "councilbase", "serve", "--db", str(db_path)]
+    command += ["--port", str(port)] + (["--workers", str(workers)] if workers else [])
+    with listening(command, port, f"the server over {db_path}", timeout):
+        yield f"http://127.0.0.1:{port}"
 
 
 SEARCH = "/api/search?q=Council"

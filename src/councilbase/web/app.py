@@ -631,4 +631,5 @@ def serve(
         port=port,
         workers=workers or min(4, os.cpu_count() or 1),
         log_level="warning",
+        http="councilbase.web.protocol:NoDelayProtocol",  # no 40 ms stall: see the module
     )
