@@ -71,27 +71,34 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-def timed(port: int, paths: list[str], repeat: int) -> tuple[list[float], list[float]]:
-    """Each path fetched once to warm up, then ``repeat`` times, all on one connection:
-    (times to the headers, times to the last byte), in ms."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    heads: list[float] = []
-    ends: list[float] = []
+def timed(
+    targets: list[tuple[int, list[str]]], repeat: int
+) -> list[tuple[list[float], list[float]]]:
+    """Each target's paths fetched once to warm up, then ``repeat`` times, each target on its
+    own reused connection, the targets taking turns path by path (so that a slower moment of
+    the machine falls on both): per target, (times to the headers, times to the last byte),
+    in ms."""
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=120) for port, _ in targets]
+    out: list[tuple[list[float], list[float]]] = [([], []) for _ in targets]
     for round_ in range(repeat + 1):
-        for path in paths:
-            begun = time.perf_counter()
-            conn.request("GET", path)
-            response = conn.getresponse()
-            head = time.perf_counter()
-            body = response.read()
-            end = time.perf_counter()
-            if response.status != 200:
-                raise SystemExit(f"{path}: HTTP {response.status}: {body[:300]!r}")
-            if round_:
-                heads.append((head - begun) * 1000)
-                ends.append((end - begun) * 1000)
-    conn.close()
-    return heads, ends
+        for number in range(max(len(paths) for _, paths in targets)):
+            for conn, (_, paths), (heads, ends) in zip(conns, targets, out, strict=True):
+                if number >= len(paths):
+                    continue
+                begun = time.perf_counter()
+                conn.request("GET", paths[number])
+                response = conn.getresponse()
+                head = time.perf_counter()
+                body = response.read()
+                end = time.perf_counter()
+                if response.status != 200:
+                    raise SystemExit(f"{paths[number]}: HTTP {response.status}: {body[:300]!r}")
+                if round_:
+                    heads.append((head - begun) * 1000)
+                    ends.append((end - begun) * 1000)
+    for conn in conns:
+        conn.close()
+    return out
 
 
 def in_process(db: Path, repeat: int) -> list[float]:
@@ -151,11 +158,13 @@ def main() -> None:
                 f"/{stem}.json?" + urlencode({"sql": RANKED_SQL, "q": q, "_shape": "objects"})
                 for q in QUERIES
             ]
-            our_heads, our_ends = timed(ours_port, ours, args.repeat)
-            _, ranked_ends = timed(peer_port, ranked, args.repeat)
-            _, table_ends = timed(peer_port, table, 1)
-            _, our_home = timed(ours_port, ["/api/"] * 10, args.repeat)
-            _, peer_home = timed(peer_port, ["/-/versions.json"] * 10, args.repeat)
+            (our_heads, our_ends), (_, ranked_ends) = timed(
+                [(ours_port, ours), (peer_port, ranked)], args.repeat
+            )
+            ((_, table_ends),) = timed([(peer_port, table)], 1)
+            (_, our_home), (_, peer_home) = timed(
+                [(ours_port, ["/api/"] * 10), (peer_port, ["/-/versions.json"] * 10)], args.repeat
+            )
     floor = in_process(args.db, args.repeat)
     peer_p50 = statistics.median(ranked_ends)
     print(f"{args.db}: {len(QUERIES)} queries x {args.repeat}, one reused connection each")
