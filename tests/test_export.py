@@ -37,6 +37,7 @@ TABLES = [
     "resolution_paragraphs",
     "resolutions",
     "sources",
+    "speech_people",
     "speeches",
     "statements",
     "veto_debates",
@@ -188,3 +189,41 @@ def test_export_of_an_empty_database(tmp_path: Path) -> None:
     for fmt in ("csv", "parquet", "jsonl", "parlamint", "akn"):
         result = runner.invoke(app, ["export", fmt, str(tmp_path / fmt), "--db", str(path)])
         assert result.exit_code == 0, (fmt, result.output)
+
+
+def test_jsonl_parsed_in_worker_processes_gives_the_same_rows(
+    ingested: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large JSONL file has its lines parsed and checked in worker processes, chunk by
+    chunk, while this process stores: the same rows as reading it here, and a bad line is
+    reported with its number as before."""
+    from councilbase.store import ingest as ingest_module
+    from councilbase.testing.faults import snapshot
+
+    out = tmp_path / "records.jsonl"
+    assert runner.invoke(app, ["export", "jsonl", str(out), "--db", str(ingested)]).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    lines.insert(7, '{"schema": "councilbase.record/1", "symbol": 5}')
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    here, there = tmp_path / "here.db", tmp_path / "there.db"
+    with Database(here) as db:
+        serial = db.ingest([str(out)], jobs=2)
+    monkeypatch.setattr(ingest_module, "JSONL_IN_WORKERS", 0)
+    monkeypatch.setattr("councilbase.pipeline.jsonl_chunks.__defaults__", (200_000,))
+    started: list[int] = []
+    real_pool = ingest_module._working_pool
+
+    def counted(workers: int, memory_limit: int) -> object:
+        started.append(workers)
+        return real_pool(workers, memory_limit)
+
+    monkeypatch.setattr(ingest_module, "_working_pool", counted)
+    with Database(there) as db:
+        parallel = db.ingest([str(out)], jobs=2)
+    assert started == [2]
+    assert [(o.label, o.status, o.key) for o in parallel.outcomes] == [
+        (o.label, o.status, o.key) for o in serial.outcomes
+    ]
+    assert [o.label for o in parallel.failed] == [f"{out}:8"]
+    assert parallel.count("added") == 45
+    assert snapshot(there) == snapshot(here)

@@ -133,7 +133,16 @@ def test_a_time_limit_with_parallel_workers_skips_the_file(records: Path, tmp_pa
 
 def test_an_older_database_is_upgraded_by_its_command(ingested_copy: Path) -> None:
     conn = sqlite3.connect(ingested_copy)
-    # undo m007 to m010: a database as version 6 left it
+    # undo m007 to m011: a database as version 6 left it, each speech's person in its row
+    people = conn.execute("SELECT speech_id, person_id FROM speech_people ORDER BY 1").fetchall()
+    assert people
+    conn.execute("ALTER TABLE speeches ADD COLUMN person_id INTEGER")
+    conn.execute(
+        "UPDATE speeches SET person_id ="
+        " (SELECT person_id FROM speech_people WHERE speech_id = speeches.id)"
+    )
+    conn.execute("DROP TABLE speech_people")
+    conn.execute("CREATE INDEX speeches_person ON speeches (person_id)")
     for table in (
         "resolution_paragraphs_fts",
         "resolution_citations",
@@ -164,7 +173,14 @@ def test_an_older_database_is_upgraded_by_its_command(ingested_copy: Path) -> No
     assert f"upgrade it with `councilbase upgrade --db {ingested_copy}`" in result.output
     result = runner.invoke(app, ["upgrade", "--db", str(ingested_copy)])
     assert result.exit_code == 0 and "applied m007_derived" in result.output
+    assert "m011_speech_people" in result.output
     assert runner.invoke(app, ["search", "Syria", "--db", str(ingested_copy)]).exit_code == 0
+    conn = sqlite3.connect(ingested_copy)
+    assert conn.execute("SELECT speech_id, person_id FROM speech_people ORDER BY 1").fetchall() == (
+        people
+    )
+    assert "person_id" not in {r[1] for r in conn.execute("PRAGMA table_info(speeches)")}
+    conn.close()
 
 
 # --- exports: all or nothing -------------------------------------------------------------

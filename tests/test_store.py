@@ -50,6 +50,7 @@ def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
             "m008_reading",
             "m009_bodies",
             "m010_resolutions",
+            "m011_speech_people",
         ]
         assert db.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
         assert db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
@@ -183,6 +184,35 @@ def test_an_interrupted_ingest_leaves_whole_records(tmp_path: Path, records: Pat
     with Database(reference) as db:
         db.ingest([str(records / "pdf")], jobs=1)
     assert snapshot(path) == snapshot(reference)
+
+
+def test_a_record_the_database_refuses_is_rolled_back_alone(
+    tmp_path: Path, records: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are committed in batches, each record in a savepoint of its own: one the
+    database refuses half-way (its meeting and speeches already written) leaves nothing of
+    itself, and the records before and after it in the batch are kept."""
+    from councilbase.store import records as records_module
+
+    real = records_module.save_votes
+
+    def refuse(conn: object, meeting_id: int, record: object) -> None:
+        if getattr(record, "symbol", "") == "S/PV.8700":
+            raise sqlite3.IntegrityError("refused for the test")
+        real(conn, meeting_id, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(records_module, "save_votes", refuse)
+    path = tmp_path / "db.sqlite"
+    with Database(path) as db:
+        summary = db.ingest([str(records / "pdf")], jobs=1)
+        assert [o.key for o in summary.failed] == ["S/PV.8700"]
+        assert "refused for the test" in summary.failed[0].message
+        assert summary.count("added") == 8
+        assert "S/PV.8700" not in db.meeting_keys() and len(db.meeting_keys()) == 8
+        orphans = db.conn.execute(
+            "SELECT count(*) FROM speeches WHERE meeting_id NOT IN (SELECT id FROM meetings)"
+        ).fetchone()[0]
+        assert orphans == 0 and db.check() == []
 
 
 def test_a_killed_ingest_is_completed_by_running_it_again(tmp_path: Path, records: Path) -> None:

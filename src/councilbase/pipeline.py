@@ -310,30 +310,57 @@ def read_jsonl(path: Path) -> Iterator[Record | RecordError]:
     """The records of a JSONL file of ``councilbase.record/1`` documents, one per line,
     each checked against the schema and the domain's rules; a bad line gives a
     :class:`RecordError` naming the file, the line and the field, and the rest are read."""
-    from councilbase.validate import check_document, load_document
-
     label = safe_path(path)
+    for chunk in jsonl_chunks(path):
+        yield from parse_jsonl_chunk(label, chunk)
+
+
+JsonlChunk = list[tuple[int, bytes | None]]
+"""Lines of a JSONL file with their numbers (None: a line too long to read)."""
+
+
+def jsonl_chunks(path: Path, size: int = 4_000_000) -> Iterator[JsonlChunk]:
+    """A JSONL file's lines, numbered, in chunks of about ``size`` bytes (for workers)."""
+    chunk: JsonlChunk = []
+    held = 0
     with path.open("rb") as handle:
         for number, raw in enumerate(_lines(handle, MAX_JSONL_LINE), start=1):
-            where = f"{label}:{number}"
-            if raw is None:
-                yield RecordError(
-                    where, f"is longer than {MAX_JSONL_LINE // 1_000_000} MB: not read"
-                )
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield RecordError(where, f"is not UTF-8 text (byte {exc.start})")
-                continue
-            if not text.strip():
-                continue
-            try:
-                document = load_document(text)
-                check_document(document)
-                yield record_from_json(document)
-            except (ValueError, KeyError, TypeError, IndexError, RecursionError) as exc:
-                yield RecordError(where, f"is not a councilbase record: {exc}")
+            chunk.append((number, raw))
+            held += len(raw or b"")
+            if held >= size:
+                yield chunk
+                chunk, held = [], 0
+    if chunk:
+        yield chunk
+
+
+def parse_jsonl_chunk(label: str, chunk: JsonlChunk) -> list[Record | RecordError]:
+    """The records of some lines of a JSONL file (its name as ``label``), as read_jsonl
+    gives them: blank lines left out, a bad line a :class:`RecordError`."""
+    from councilbase.validate import check_document, load_document
+
+    out: list[Record | RecordError] = []
+    for number, raw in chunk:
+        where = f"{label}:{number}"
+        if raw is None:
+            out.append(
+                RecordError(where, f"is longer than {MAX_JSONL_LINE // 1_000_000} MB: not read")
+            )
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            out.append(RecordError(where, f"is not UTF-8 text (byte {exc.start})"))
+            continue
+        if not text.strip():
+            continue
+        try:
+            document = load_document(text)
+            check_document(document)
+            out.append(record_from_json(document))
+        except (ValueError, KeyError, TypeError, IndexError, RecursionError) as exc:
+            out.append(RecordError(where, f"is not a councilbase record: {exc}"))
+    return out
 
 
 def _lines(handle: Any, limit: int) -> Iterator[bytes | None]:

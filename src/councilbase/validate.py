@@ -33,30 +33,30 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number a record can hold (JSON has no NaN or Infinity)")
 
 
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _deeper_than(text: str, limit: int) -> bool:
+    """Whether JSON text nests deeper than ``limit`` (outside strings), read without parsing:
+    the strings are taken out by one regular expression, then only the brackets are walked."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def load_document(text: str) -> dict[str, Any]:
     """A JSON object from one line of text, refusing NaN and Infinity and nesting deeper
     than :data:`MAX_DEPTH` (checked before parsing, so a line nested 10,000 deep costs
     nothing)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH:
-                    raise ValueError(f"nests deeper than {MAX_DEPTH} levels: not a record")
-        elif ch in "]}":
-            depth -= 1
+    if _deeper_than(text, MAX_DEPTH):
+        raise ValueError(f"nests deeper than {MAX_DEPTH} levels: not a record")
     value = json.loads(text, parse_constant=_no_constant)
     if not isinstance(value, dict):
         raise ValueError(f"is a JSON {type(value).__name__}, not a record object")

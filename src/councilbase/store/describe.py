@@ -33,6 +33,7 @@ TABLES = {
     "citations": "Documents a speech cites (resolutions, statements, reports, records),"
     " resolved to symbols, with offsets.",
     "people": "One row per real speaker across meetings.",
+    "speech_people": "Each speech's person (when the people step found one).",
     "person_names": "Every form of a person's name seen, and where.",
     "person_decisions": "Why names were merged into one person or kept apart.",
     "embeddings": "Vectors of speech chunks for search by meaning, keyed by the text's hash.",
@@ -53,6 +54,7 @@ TABLES = {
 _CREATE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+) \((.*?)\n\);", re.S)
 _COLUMN = re.compile(r"^\s+(\w+)\s[^\n]*?--\s*(.+?)\s*$", re.M)
 _ALTER = re.compile(r"ALTER TABLE (\w+) ADD COLUMN (\w+)[^\n]*?--\s*(.+?)\s*$", re.M)
+_DROP = re.compile(r"ALTER TABLE (\w+) DROP COLUMN (\w+)")
 
 
 def column_descriptions() -> dict[str, dict[str, str]]:
@@ -68,6 +70,9 @@ def column_descriptions() -> dict[str, dict[str, str]]:
                     out.setdefault(table, {})[column] = comment
         for table, column, comment in _ALTER.findall(text):
             out.setdefault(table, {})[column] = comment
+    for text in texts:  # after every migration's columns: a column a later one drops goes
+        for table, column in _DROP.findall(text):
+            out.get(table, {}).pop(column, None)
     return out
 
 

@@ -4,8 +4,12 @@ per transaction.
 * Idempotent: every source (a PDF or text file, one meeting's files in a speech-level
   folder, one record of a JSONL file) is kept in ``sources`` with the SHA-256 of the bytes
   read and the parser version; the same bytes are skipped, changed bytes replace the record.
-* Safe to interrupt: each record is written in one transaction, so a killed run leaves the
-  database as it was after the last whole record, and running it again completes it.
+* Safe to interrupt: each record is written whole or not at all (a savepoint of its own), and
+  records are committed in batches (:class:`Batches`: every half second, or 200 records), so
+  a killed run leaves the database as it was after the last committed batch, having reported
+  no record it had not committed, and running it again completes it. Batches rather than a
+  transaction a record: a commit a record rewrote the same index and full-text pages once per
+  record (``bench/ingest_floor.py`` measures the bytes written against bare SQLite).
 * A bad file never stops the run: it is reported with why, and the run goes on.
 * When two sources give the same meeting, the original keeps it (PDF over a text record
   over a speech-level corpus); the other is kept in ``sources`` as superseded.
@@ -18,7 +22,9 @@ import json
 import os
 import signal
 import threading
-from collections.abc import Callable, Generator, Iterable
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -26,10 +32,17 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
-from councilbase.errors import RecordError
+from councilbase.errors import RecordError, safe_path
 from councilbase.model import Record
 from councilbase.parse import PARSER_VERSION
-from councilbase.pipeline import Parsed, Unit, parse_unit, plan, read_jsonl
+from councilbase.pipeline import (
+    Parsed,
+    Unit,
+    jsonl_chunks,
+    parse_jsonl_chunk,
+    parse_unit,
+    plan,
+)
 from councilbase.store.driver import sqlite3
 from councilbase.store.outcomes import apply_index
 from councilbase.store.people import build_people
@@ -93,13 +106,83 @@ def is_unchanged(conn: sqlite3.Connection, unit: Unit, sha: str) -> bool:
     return row is not None and row["sha256"] == sha and row["parser_version"] == PARSER_VERSION
 
 
-def store(conn: sqlite3.Connection, unit: Unit, record: Record, sha: str, size: int) -> Outcome:
-    """Store one record from a unit in one transaction; what happened to it."""
+COMMIT_SECONDS = 0.5
+COMMIT_RECORDS = 200
+
+
+class Batches:
+    """Records written in batches: each record in a savepoint of its own (all of it or none of
+    it), the batch committed once it is :data:`COMMIT_SECONDS` old or :data:`COMMIT_RECORDS`
+    long, and at the end. What happened to each record is reported (added to ``outcomes``)
+    only once its batch is committed, so a killed run has reported nothing it lost."""
+
+    def __init__(self, conn: sqlite3.Connection, outcomes: list[Outcome]) -> None:
+        self.conn = conn
+        self.outcomes = outcomes
+        self.pending: list[Outcome] = []
+        self.begun = 0.0
+
+    @contextlib.contextmanager
+    def record(self) -> Iterator[None]:
+        """One record's writes: kept whole, or rolled back whole on any error."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.begun = time.monotonic()
+        self.conn.execute("SAVEPOINT record")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:  # SQLite may have rolled back the whole batch itself
+                self.conn.execute("ROLLBACK TO record")
+                self.conn.execute("RELEASE record")
+            raise
+        self.conn.execute("RELEASE record")
+
+    def done(self, outcome: Outcome) -> None:
+        """What happened to one record (or file); the batch is committed when it is due."""
+        self.pending.append(outcome)
+        if len(self.pending) >= COMMIT_RECORDS or (
+            self.conn.in_transaction and time.monotonic() - self.begun >= COMMIT_SECONDS
+        ):
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the batch and report its records."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.outcomes.extend(self.pending)
+        self.pending.clear()
+
+    def abandon(self) -> None:
+        """The batch cannot be committed (the disk is full): roll it back, report none of it
+        but its failures."""
+        if self.conn.in_transaction:
+            self.conn.rollback()
+        self.outcomes.extend(o for o in self.pending if o.status == "failed")
+        self.pending.clear()
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        yield
+
+
+def store(
+    conn: sqlite3.Connection,
+    unit: Unit,
+    record: Record,
+    sha: str,
+    size: int,
+    batches: Batches | None = None,
+) -> Outcome:
+    """Store one record from a unit, whole or not at all: in the current batch, else in a
+    transaction of its own; what happened to it."""
     part = meeting_key(record) if unit.format == "jsonl" else unit.part
     key = meeting_key(record)
     fmt = record.source.format if record.source else unit.format
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
+    with batches.record() if batches is not None else _transaction(conn):
         old_source = _source_row(conn, unit, part)
         held = conn.execute(
             "SELECT m.id, m.source_id, m.source_format, s.path FROM meetings m"
@@ -309,6 +392,47 @@ def _parse_all(
                 executor.shutdown(wait=False, cancel_futures=True)
 
 
+JSONL_IN_WORKERS = 8_000_000
+"""A JSONL file this large (bytes) has its lines parsed and checked in worker processes."""
+
+
+def _jsonl_records(
+    unit: Unit, workers: int, memory_limit: int
+) -> Generator[Record | RecordError, None, None]:
+    """A JSONL file's records in order, as :func:`councilbase.pipeline.read_jsonl` gives
+    them, the lines parsed and checked (JSON, schema, the domain's rules) in ``workers``
+    processes, chunk by chunk, two chunks a worker in flight, while this process stores; in
+    this process for a small file, where no worker starts, or after a worker died."""
+    path = unit.files[0]
+    label = safe_path(path)
+    chunks = jsonl_chunks(path)
+    big = path.stat().st_size >= JSONL_IN_WORKERS
+    executor = _working_pool(max(1, workers), memory_limit) if big else None
+    if executor is None:
+        for chunk in chunks:
+            yield from parse_jsonl_chunk(label, chunk)
+        return
+    window: deque[tuple[Any, Any]] = deque()
+
+    def take() -> list[Record | RecordError]:
+        chunk, future = window.popleft()
+        try:
+            result: list[Record | RecordError] = future.result()
+        except BrokenProcessPool:  # a worker died (the memory limit): read it here
+            result = parse_jsonl_chunk(label, chunk)
+        return result
+
+    try:
+        for chunk in chunks:
+            window.append((chunk, executor.submit(parse_jsonl_chunk, label, chunk)))
+            if len(window) >= 2 * max(1, workers):
+                yield from take()
+        while window:
+            yield from take()
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
 def _storage_problem(exc: sqlite3.Error) -> str | None:
     """What to tell the user when the database cannot be written."""
     message = str(exc).lower()
@@ -403,38 +527,46 @@ def _ingest(
         results = parse_on_cluster(cluster, [t[0] for t in parallel])
     else:
         results = _parse_all([t[0] for t in parallel], workers, time_limit, memory_limit)
+    batches = Batches(conn, summary.outcomes)
     try:
         for (unit, sha, size), parsed in zip(parallel, results, strict=True):
             for error in parsed.errors:
-                summary.outcomes.append(Outcome(error.path, "failed", message=error.message))
+                batches.done(Outcome(error.path, "failed", message=error.message))
             for record in parsed.records:
-                summary.outcomes.append(_store_one(conn, unit, record, sha, size))
+                batches.done(_store_one(conn, unit, record, sha, size, batches))
             tick(unit.label)
         for unit, sha, size in jsonl:
             keep: set[str] = set()
             whole = True
+            reads = _jsonl_records(unit, jobs or os.cpu_count() or 1, memory_limit)
             try:
-                for read in read_jsonl(unit.files[0]):
+                for read in reads:
                     if isinstance(read, RecordError):
                         whole = False
-                        summary.outcomes.append(Outcome(read.path, "failed", message=read.message))
+                        batches.done(Outcome(read.path, "failed", message=read.message))
                         continue
                     keep.add(meeting_key(read))
-                    summary.outcomes.append(_store_one(conn, unit, read, sha, size))
+                    batches.done(_store_one(conn, unit, read, sha, size, batches))
             except OSError as exc:
                 whole = False
-                summary.outcomes.append(
+                batches.done(
                     Outcome(unit.label, "failed", message=f"cannot be read ({exc.strerror})")
                 )
+            finally:
+                reads.close()
+            batches.commit()
             if whole:  # records the file no longer holds go; not when a line could not be read
                 summary.removed += _forget_missing_parts(conn, unit, keep)
             tick(unit.label)
+        batches.commit()
     except KeyboardInterrupt:
         summary.interrupted = True
+        _commit_what_is_done(batches, summary)
     except sqlite3.OperationalError as exc:
         problem = _storage_problem(exc)
         if problem is None:
             raise
+        batches.abandon()
         summary.stopped = (
             f"{problem}: stopped after {summary.count('added') + summary.count('replaced')} "
             "records; every record written is whole. Make room (or fix the file's permissions) "
@@ -442,17 +574,28 @@ def _ingest(
         )
     finally:
         results.close()
+        if conn.in_transaction:  # an error of ours: nothing half-done stays open
+            batches.abandon()
         _rebuild_derived(conn, summary)
     return summary
 
 
+def _commit_what_is_done(batches: Batches, summary: IngestSummary) -> None:
+    """After Ctrl-C: the records finished before it are committed (the one being written was
+    rolled back); a second Ctrl-C, or a database that refuses, leaves the batch out."""
+    try:
+        batches.commit()
+    except (KeyboardInterrupt, sqlite3.OperationalError):
+        batches.abandon()
+
+
 def _store_one(
-    conn: sqlite3.Connection, unit: Unit, record: Record, sha: str, size: int
+    conn: sqlite3.Connection, unit: Unit, record: Record, sha: str, size: int, batches: Batches
 ) -> Outcome:
     """Store a record; one that the database refuses (a value it cannot hold) is reported
     and the run goes on. Errors of the database itself (full, locked) stop the run."""
     try:
-        return store(conn, unit, record, sha, size)
+        return store(conn, unit, record, sha, size, batches)
     except (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError, OverflowError) as exc:
         return Outcome(unit.label, "failed", meeting_key(record), f"could not be stored ({exc})")
 

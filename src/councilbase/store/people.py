@@ -86,21 +86,42 @@ def sightings(conn: sqlite3.Connection) -> list[Sighting]:
 
 def build_people(conn: sqlite3.Connection) -> int:
     """Rebuild the people tables and every speech's person from the database; how many
-    people there are."""
+    people there are.
+
+    A person keeps their row (and id) from one rebuild to the next, and only the speeches
+    whose person changed are written (in ``speech_people``: a person written into the
+    speeches' rows rewrote each row, text and all, and made the people step most of the bytes
+    a large ingest wrote)."""
     people, _ = resolve_people(sightings(conn))
     with conn:
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("UPDATE speeches SET person_id = NULL WHERE person_id IS NOT NULL")
         conn.execute("DELETE FROM person_decisions")
         conn.execute("DELETE FROM person_names")
-        conn.execute("DELETE FROM people")
+        old = dict(conn.execute("SELECT key, id FROM people").fetchall())
+        wanted: dict[int, int] = {}
+        kept: set[int] = set()
         for person in people:
-            _save(conn, person)
+            person_id = _save(conn, person, old.get(person.key))
+            kept.add(person_id)
+            wanted.update((speech, person_id) for speech in person.speeches)
+        gone = [(i,) for i in old.values() if i not in kept]
+        held = dict(conn.execute("SELECT speech_id, person_id FROM speech_people").fetchall())
+        conn.executemany(
+            "DELETE FROM speech_people WHERE speech_id = ?",
+            [(speech,) for speech in held if speech not in wanted],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO speech_people (speech_id, person_id) VALUES (?, ?)",
+            [(speech, person) for speech, person in wanted.items() if held.get(speech) != person],
+        )
+        conn.executemany("DELETE FROM people WHERE id = ?", gone)
         mark_built(conn, "people")
     return len(people)
 
 
-def _save(conn: sqlite3.Connection, person: Person) -> None:
+def _save(conn: sqlite3.Connection, person: Person, person_id: int | None) -> int:
+    """Write a person (in their row of the last build when there is one) with their names and
+    the decisions taken about them; their id."""
     meetings = [s.meeting for s in person.sightings]
     state = (
         person.affiliation
@@ -108,20 +129,31 @@ def _save(conn: sqlite3.Connection, person: Person) -> None:
         else None
     )
     organisation = None if state else person.affiliation if person.affiliation.isupper() else None
-    person_id = conn.execute(
-        "INSERT INTO people (key, name, state, organisation, affiliation, speeches, first_meeting,"
-        " last_meeting) VALUES (?,?,?,?,?,?,?,?)",
-        (
-            person.key,
-            person.name,
-            state,
-            organisation,
-            None if state or organisation else person.affiliation,
-            len(person.speeches),
-            meetings[0] if meetings else None,
-            meetings[-1] if meetings else None,
-        ),
-    ).lastrowid
+    values = (
+        person.key,
+        person.name,
+        state,
+        organisation,
+        None if state or organisation else person.affiliation,
+        len(person.speeches),
+        meetings[0] if meetings else None,
+        meetings[-1] if meetings else None,
+    )
+    if person_id is None:
+        person_id = int(
+            conn.execute(
+                "INSERT INTO people (key, name, state, organisation, affiliation, speeches,"
+                " first_meeting, last_meeting) VALUES (?,?,?,?,?,?,?,?)",
+                values,
+            ).lastrowid
+            or 0
+        )
+    else:
+        conn.execute(
+            "UPDATE people SET key = ?, name = ?, state = ?, organisation = ?, affiliation = ?,"
+            " speeches = ?, first_meeting = ?, last_meeting = ? WHERE id = ?",
+            (*values, person_id),
+        )
     counts: dict[tuple[str, str], int] = {}
     for s in person.sightings:
         counts[(s.name, s.source)] = counts.get((s.name, s.source), 0) + 1
@@ -144,9 +176,7 @@ def _save(conn: sqlite3.Connection, person: Person) -> None:
             for d in person.decisions
         ],
     )
-    conn.executemany(
-        "UPDATE speeches SET person_id = ? WHERE id = ?", [(person_id, i) for i in person.speeches]
-    )
+    return person_id
 
 
 @dataclass

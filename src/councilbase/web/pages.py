@@ -133,7 +133,8 @@ def meeting(conn: sqlite3.Connection, key: str) -> dict[str, Any]:
         r["seq"]: (r["key"], r["name"])
         for r in conn.execute(
             "SELECT s.seq, p.key, p.name FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
-            " JOIN people p ON p.id = s.person_id WHERE m.key = ?",
+            " JOIN speech_people sp ON sp.speech_id = s.id JOIN people p ON p.id = sp.person_id"
+            " WHERE m.key = ?",
             (stored_key,),
         )
     }
@@ -421,7 +422,8 @@ def person(conn: sqlite3.Connection, key: str, page: int) -> dict[str, Any]:
     ]
     speeches = conn.execute(
         "SELECT m.key, m.date, s.seq, s.speaker_line, s.words FROM speeches s JOIN meetings m"
-        " ON m.id = s.meeting_id WHERE s.person_id = ?"
+        " ON m.id = s.meeting_id JOIN speech_people sp ON sp.speech_id = s.id"
+        " WHERE sp.person_id = ?"
         " ORDER BY coalesce(m.meeting_number, 1000000000), coalesce(m.resumption, 0), s.seq"
         " LIMIT ? OFFSET ?",
         (row["id"], PAGE_SIZE + 1, (page - 1) * PAGE_SIZE),
