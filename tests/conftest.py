@@ -70,6 +70,21 @@ def speeches_dir(records: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def twenty_meetings(speeches_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The speech files of the corpus's first 20 meetings, in a folder of their own: an
+    ingest short enough to kill many times."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("twenty-meetings")
+    files = sorted(speeches_dir.glob("*.txt"))
+    meetings = sorted({f.name.split("_spch")[0] for f in files})[:20]
+    for file in files:
+        if file.name.split("_spch")[0] in meetings:
+            shutil.copy(file, folder / file.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def r8700(pdf_dir: Path) -> Record:
     """S/PV.8700, parsed and extracted once for the session."""
     record = parse_pdf(pdf_dir / "S_PV.8700_E.pdf")

@@ -215,15 +215,19 @@ def test_a_record_the_database_refuses_is_rolled_back_alone(
         assert orphans == 0 and db.check() == []
 
 
-def test_a_killed_ingest_is_completed_by_running_it_again(tmp_path: Path, records: Path) -> None:
+def test_a_killed_ingest_is_completed_by_running_it_again(
+    tmp_path: Path, records: Path, twenty_meetings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SIGKILL in the middle (three trials at different points), then a re-run: the same
-    rows as an uninterrupted run, and a database that passes every check."""
-    inputs = [str(records / "pdf"), str(records / "speeches")]
+    rows as an uninterrupted run, and a database that passes every check. (Committed every
+    0.1 s, so that the meetings counted reach each point before the run ends.)"""
+    monkeypatch.setenv("COUNCILBASE_COMMIT_SECONDS", "0.1")
+    inputs = [str(records / "pdf" / "S_PV.8700_E.pdf"), str(twenty_meetings)]
     reference = tmp_path / "reference.sqlite"
     with Database(reference) as db:
         db.ingest(inputs, jobs=1)
     expected = snapshot(reference)
-    for trial, kill_at in enumerate((1, 12, 30)):
+    for trial, kill_at in enumerate((1, 8, 17)):
         path = tmp_path / f"killed{trial}.sqlite"
         Database(path).close()
         process = ingest_process(path, inputs)

@@ -121,6 +121,8 @@ class Batches:
         self.outcomes = outcomes
         self.pending: list[Outcome] = []
         self.begun = 0.0
+        # $COUNCILBASE_COMMIT_SECONDS: another interval (the kill trials commit more often)
+        self.seconds = float(os.environ.get("COUNCILBASE_COMMIT_SECONDS") or COMMIT_SECONDS)
 
     @contextlib.contextmanager
     def record(self) -> Iterator[None]:
@@ -142,7 +144,7 @@ class Batches:
         """What happened to one record (or file); the batch is committed when it is due."""
         self.pending.append(outcome)
         if len(self.pending) >= COMMIT_RECORDS or (
-            self.conn.in_transaction and time.monotonic() - self.begun >= COMMIT_SECONDS
+            self.conn.in_transaction and time.monotonic() - self.begun >= self.seconds
         ):
             self.commit()
 

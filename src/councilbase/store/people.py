@@ -254,14 +254,16 @@ def list_people(
     if body:
         total = int(
             conn.execute(
-                "SELECT count(DISTINCT s.person_id) FROM speeches s JOIN meetings m"
-                " ON m.id = s.meeting_id WHERE m.body = ? AND s.person_id IS NOT NULL",
+                "SELECT count(DISTINCT sp.person_id) FROM speech_people sp"
+                " JOIN speeches s ON s.id = sp.speech_id JOIN meetings m ON m.id = s.meeting_id"
+                " WHERE m.body = ?",
                 (body,),
             ).fetchone()[0]
         )
         rows = conn.execute(
             "SELECT p.name, p.key, count(*) AS speeches FROM speeches s"
-            " JOIN meetings m ON m.id = s.meeting_id JOIN people p ON p.id = s.person_id"
+            " JOIN meetings m ON m.id = s.meeting_id JOIN speech_people sp ON sp.speech_id = s.id"
+            " JOIN people p ON p.id = sp.person_id"
             " WHERE m.body = ? GROUP BY p.id ORDER BY speeches DESC, p.key LIMIT ?",
             (body, limit),
         ).fetchall()
