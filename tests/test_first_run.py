@@ -102,6 +102,8 @@ def test_make_demo_without_records_uses_the_synthetic_sample(tmp_path: Path) -> 
     assert "Traceback" not in printed, printed
     assert "No records found; using the SYNTHETIC sample" in printed
     assert "--- councilbase show S/PV.9999" in printed
+    assert "Ms. Doe: <un_official>" in printed
+    assert "3 speeches match" in printed  # the demo searches "draft resolution"
     assert all(status == 200 for _, status, _ in pages)
     assert "S/PV.9999" in pages[0][2]
 

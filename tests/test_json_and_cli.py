@@ -117,13 +117,3 @@ def test_version_and_help_start_without_the_command_line_library() -> None:
 def test_all_commands_have_docstrings() -> None:
     for command in app.registered_commands:
         assert command.callback is not None and command.callback.__doc__, command.name
-
-
-def test_demo_with_synthetic_sample(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("COUNCILBASE_RECORDS", str(tmp_path / "nowhere"))
-    result = runner.invoke(app, ["demo", "--no-serve", "--db", str(tmp_path / "demo.db")])
-    assert result.exit_code == 0, result.output
-    assert "SYNTHETIC" in result.stdout
-    assert "S/PV.9999" in result.stdout
-    assert "Ms. Doe: <un_official>" in result.stdout
-    assert "3 speeches match" in result.stdout  # the demo searches "draft resolution"
