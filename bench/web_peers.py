@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import math
 import shutil
 import statistics
 import sys
@@ -35,20 +34,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import web_load
 from councilbase.store.describe import datasette_metadata
 from councilbase.testing.faults import free_port, listening
 
-QUERIES = [
-    "humanitarian",
-    "Syria",
-    '"cross-border assistance"',
-    "sanctions AND Libya",
-    "ceasefire OR truce",
-    "peacekeep*",
-    "Idlib NOT Aleppo",
-    '"two-State solution"',
-    "women AND peace",
-    "Palestin*",
+QUERIES = [  # web_load's ten, and six more
+    *web_load.QUERIES,
     "chemical weapons",
     "Hudaydah",
     "refugees AND return",
@@ -64,11 +55,6 @@ RANKED_SQL = (
     " FROM speeches_fts JOIN speeches s ON s.id = speeches_fts.rowid"
     " WHERE speeches_fts MATCH :q ORDER BY rank LIMIT 20"
 )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 def timed(
@@ -121,7 +107,7 @@ def in_process(db: Path, repeat: int) -> list[float]:
 def line(label: str, values: list[float], peer: float | None = None) -> str:
     p50 = statistics.median(values)
     ratio = f", {p50 / peer:.2f}x the peer" if peer else ""
-    return f"{label}: p50 {p50:.1f} ms, p95 {percentile(values, 95):.1f} ms{ratio}"
+    return f"{label}: p50 {p50:.1f} ms, p95 {web_load.percentile(values, 95):.1f} ms{ratio}"
 
 
 def main() -> None:

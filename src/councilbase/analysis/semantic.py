@@ -421,16 +421,7 @@ class SemanticIndex:
 
     def chunk_vectors(self, conn: sqlite3.Connection, indexes: Sequence[int]) -> list[np.ndarray]:
         """The exact float32 chunk vectors of some indexed speeches, from the database."""
-        wanted = sorted({self.digests[i] for i in indexes})
-        stored: dict[str, list[bytes]] = {}
-        for start in range(0, len(wanted), 500):
-            batch = wanted[start : start + 500]
-            for digest, blob in conn.execute(
-                "SELECT text_sha, vector FROM embeddings WHERE model = ? AND text_sha IN"
-                f" ({','.join('?' * len(batch))}) ORDER BY text_sha, chunk",
-                (self.model, *batch),
-            ):
-                stored.setdefault(digest, []).append(blob)
+        stored = _stored_blobs(conn, self.model, sorted({self.digests[i] for i in indexes}))
         out = []
         for i in indexes:
             blobs = stored.get(self.digests[i], [])
@@ -443,7 +434,7 @@ class SemanticIndex:
     def approximate(self, index: int) -> np.ndarray:
         """A speech's chunk vectors as the int8 codes give them."""
         start, end = int(self.starts[index]), self.end(index)
-        codes = self.codes[start:end].astype(np.float32) - 128.0
+        codes = self.codes[start:end].astype(np.float32) - ZERO_POINT
         vectors: np.ndarray = codes * self.scales[start:end, None]
         return vectors
 
@@ -558,16 +549,31 @@ class SemanticIndex:
         return out
 
 
+def _stored_blobs(
+    conn: sqlite3.Connection, model_name: str, digests: Sequence[str] | None = None
+) -> dict[str, list[bytes]]:
+    """A model's stored chunk vectors (float32 bytes) by text digest, in chunk order: of the
+    given texts (read 500 at a time), or of every text."""
+    stored: dict[str, list[bytes]] = {}
+    sql = "SELECT text_sha, vector FROM embeddings WHERE model = ?"
+    if digests is None:
+        queries = [(sql, [model_name])]
+    else:
+        queries = [
+            (f"{sql} AND text_sha IN ({','.join('?' * len(batch))})", [model_name, *batch])
+            for batch in (digests[i : i + 500] for i in range(0, len(digests), 500))
+        ]
+    for statement, values in queries:
+        for digest, blob in conn.execute(f"{statement} ORDER BY text_sha, chunk", values):
+            stored.setdefault(digest, []).append(blob)
+    return stored
+
+
 def _read_vectors(
     conn: sqlite3.Connection, model_name: str, digests: Sequence[str], total: int
 ) -> np.ndarray:
     """The chunk vectors of the speeches' texts, in order (a text once per speech)."""
-    stored: dict[str, list[bytes]] = {}
-    for digest, blob in conn.execute(
-        "SELECT text_sha, vector FROM embeddings WHERE model = ? ORDER BY text_sha, chunk",
-        (model_name,),
-    ):
-        stored.setdefault(digest, []).append(blob)
+    stored = _stored_blobs(conn, model_name)
     blobs = [blob for digest in digests for blob in stored[digest]]
     if not blobs:
         return np.zeros((0, 0), dtype=np.float32)
@@ -598,18 +604,19 @@ def index_file(conn: sqlite3.Connection, model_name: str) -> Path | None:
 
 
 INDEX_MAGIC = b"councilbase-int8-index/1"
+ZERO_POINT = 128
+"""The code of 0: codes are uint8, ``vector ~= (code - ZERO_POINT) * scale``."""
 HEADER_BYTES = 64
 
 
 def quantise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of float vectors as uint8 codes (zero point 128) and one float32 scale a row:
-    ``vector ~= (code - 128) * scale``."""
+    """Rows of float vectors as uint8 codes (:data:`ZERO_POINT`) and one float32 scale a row."""
     scales = np.abs(matrix).max(axis=1).astype(np.float32) / 127.0 if len(matrix) else np.zeros(0)
     scales = np.where(scales > 0, scales, 1.0).astype(np.float32)
     codes = np.empty(matrix.shape, dtype=np.uint8)
     for start in range(0, len(matrix), 65536):  # in blocks: no second float copy of the whole
         block = matrix[start : start + 65536] / scales[start : start + 65536, None]
-        codes[start : start + 65536] = (np.rint(block) + 128).astype(np.uint8)
+        codes[start : start + 65536] = (np.rint(block) + ZERO_POINT).astype(np.uint8)
     return codes, scales
 
 
@@ -673,7 +680,7 @@ def _scanner(dimension: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray] |
             helper.make_tensor_value_info("query", TensorProto.INT8, [dimension, 1]),
         ],
         [helper.make_tensor_value_info("sums", TensorProto.INT32, [None, 1])],
-        [helper.make_tensor("zero", TensorProto.UINT8, [], [128])],
+        [helper.make_tensor("zero", TensorProto.UINT8, [], [ZERO_POINT])],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 8
@@ -703,7 +710,7 @@ def scan(codes: np.ndarray, scales: np.ndarray, vector: np.ndarray) -> np.ndarra
     else:  # pragma: no cover - without onnxruntime: exact integer sums, block by block
         sums = np.concatenate(
             [
-                (codes[i : i + 65536].astype(np.int32) - 128) @ query.astype(np.int32)
+                (codes[i : i + 65536].astype(np.int32) - ZERO_POINT) @ query.astype(np.int32)
                 for i in range(0, len(codes), 65536)
             ]
         )
