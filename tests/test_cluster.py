@@ -46,8 +46,22 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
             "speeches": sorted(
                 tuple(r)
                 for r in conn.execute(
-                    "SELECT m.key, s.seq, s.speaker_line, s.state, s.role, s.text, s.source_file,"
-                    " s.mentions, s.refs FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+                    "SELECT m.key, s.seq, s.speaker_line, s.state, s.role, s.text, s.source_file"
+                    " FROM speeches s JOIN meetings m ON m.id = s.meeting_id"
+                )
+            ),
+            "mentions": sorted(
+                tuple(r)
+                for r in conn.execute(
+                    "SELECT m.key, s.seq, x.number, x.code, x.start, x.end FROM mentions x"
+                    " JOIN speeches s ON s.id = x.speech_id JOIN meetings m ON m.id = s.meeting_id"
+                )
+            ),
+            "citations": sorted(
+                tuple(r)
+                for r in conn.execute(
+                    "SELECT m.key, s.seq, x.number, x.symbol, x.start, x.end FROM citations x"
+                    " JOIN speeches s ON s.id = x.speech_id JOIN meetings m ON m.id = s.meeting_id"
                 )
             ),
             "votes": sorted(

@@ -103,6 +103,20 @@ def test_either_order_of_ingest_and_index_gives_the_same_rows(
 
     a, b = rows(first), rows(second)
     assert a == b
+    # the index's topics reach the full-text index whether the speeches were indexed before
+    # the index came (an update of indexed rows) or after (rows still waiting for the commit)
+    word = next(w for w in a[2][0][2].split() if len(w) > 5 and w.isalpha())
+    found = []
+    for path in (first, second):
+        with Database(path) as db:
+            assert db.check() == []
+            found.append(
+                db.conn.execute(
+                    "SELECT rowid FROM speeches_fts WHERE speeches_fts MATCH ? ORDER BY rowid",
+                    (f"topic : {word}",),
+                ).fetchall()
+            )
+    assert found[0] == found[1] and found[0]
     assert sum(1 for r in a[0] if r[2] == "index") == 45  # every corpus meeting dated
     assert "d20200129" in dict(((k, s), f) for k, s, _t, f in a[2])[("S/PV.8707", 0)]
 

@@ -18,9 +18,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import councilbase
 from councilbase.cli import app
+from councilbase.sample import write_synthetic
 from councilbase.store.database import Database
 from councilbase.store.driver import sqlite3
+from councilbase.store.schema import _statements, fts_sql
 from councilbase.testing.faults import server_process
 
 runner = CliRunner()
@@ -133,7 +136,17 @@ def test_a_time_limit_with_parallel_workers_skips_the_file(records: Path, tmp_pa
 
 def test_an_older_database_is_upgraded_by_its_command(ingested_copy: Path) -> None:
     conn = sqlite3.connect(ingested_copy)
-    # undo m007 to m011: a database as version 6 left it, each speech's person in its row
+    # undo m007 to m013: a database as version 6 left it, each speech's person in its row,
+    # its speeches indexed by triggers row by row, its mentions copied into it as JSON
+    for column in ("mentions", "refs", "positions"):
+        conn.execute(f"ALTER TABLE speeches ADD COLUMN {column} TEXT NOT NULL DEFAULT '[]'")
+    conn.execute("DROP TABLE speeches_fts_pending")
+    conn.execute("DROP TABLE resolution_paragraphs_fts_pending")
+    for statement in _statements(fts_sql("speeches_fts")):
+        if statement.startswith("CREATE TRIGGER"):
+            name = statement.split()[2]
+            conn.execute(f"DROP TRIGGER {name}")
+            conn.execute(statement)
     people = conn.execute("SELECT speech_id, person_id FROM speech_people ORDER BY 1").fetchall()
     assert people
     conn.execute("ALTER TABLE speeches ADD COLUMN person_id INTEGER")
@@ -173,14 +186,20 @@ def test_an_older_database_is_upgraded_by_its_command(ingested_copy: Path) -> No
     assert f"upgrade it with `councilbase upgrade --db {ingested_copy}`" in result.output
     result = runner.invoke(app, ["upgrade", "--db", str(ingested_copy)])
     assert result.exit_code == 0 and "applied m007_derived" in result.output
-    assert "m011_speech_people" in result.output
+    assert "m011_speech_people" in result.output and "m013_speech_spans" in result.output
     assert runner.invoke(app, ["search", "Syria", "--db", str(ingested_copy)]).exit_code == 0
     conn = sqlite3.connect(ingested_copy)
     assert conn.execute("SELECT speech_id, person_id FROM speech_people ORDER BY 1").fetchall() == (
         people
     )
-    assert "person_id" not in {r[1] for r in conn.execute("PRAGMA table_info(speeches)")}
+    kept = {r[1] for r in conn.execute("PRAGMA table_info(speeches)")}
+    assert not kept & {"person_id", "mentions", "refs", "positions"}
     conn.close()
+    with councilbase.open(ingested_copy) as db:  # speeches added since are indexed
+        before = db.count("Syria"), db.count("synthetic")
+        db.ingest([str(write_synthetic(ingested_copy.parent / "new"))])
+        assert db.count("Syria") == before[0] and db.count("synthetic") > before[1]
+        assert db.check() == []
 
 
 # --- exports: all or nothing -------------------------------------------------------------

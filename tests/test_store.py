@@ -51,6 +51,8 @@ def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
             "m009_bodies",
             "m010_resolutions",
             "m011_speech_people",
+            "m012_fts_pending",
+            "m013_speech_spans",
         ]
         assert db.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
         assert db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
@@ -194,14 +196,14 @@ def test_a_record_the_database_refuses_is_rolled_back_alone(
     itself, and the records before and after it in the batch are kept."""
     from councilbase.store import records as records_module
 
-    real = records_module.save_votes
+    real = records_module.write_votes
 
-    def refuse(conn: object, meeting_id: int, record: object) -> None:
-        if getattr(record, "symbol", "") == "S/PV.8700":
+    def refuse(conn: object, meeting_id: int, rows: records_module.RecordRows) -> None:
+        if rows.key == "S/PV.8700":
             raise sqlite3.IntegrityError("refused for the test")
-        real(conn, meeting_id, record)  # type: ignore[arg-type]
+        real(conn, meeting_id, rows)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(records_module, "save_votes", refuse)
+    monkeypatch.setattr(records_module, "write_votes", refuse)
     path = tmp_path / "db.sqlite"
     with Database(path) as db:
         summary = db.ingest([str(records / "pdf")], jobs=1)
@@ -213,6 +215,34 @@ def test_a_record_the_database_refuses_is_rolled_back_alone(
             "SELECT count(*) FROM speeches WHERE meeting_id NOT IN (SELECT id FROM meetings)"
         ).fetchone()[0]
         assert orphans == 0 and db.check() == []
+
+
+def test_a_meeting_replaced_within_a_batch_leaves_the_index_whole(tmp_path: Path) -> None:
+    """Speeches are indexed in bulk when their batch commits (``schema.index_pending``): a
+    meeting stored twice in one batch (twice in one JSONL file) has its first speeches
+    deleted before they were ever indexed, and only the second version is found."""
+    import json
+
+    record = parse_inputs([str(write_synthetic(tmp_path / "in"))]).records[0]
+    first = record_to_json(record)
+    second, third = json.loads(json.dumps(first)), json.loads(json.dumps(first))
+    first["speeches"][0]["text"][0] += " Quokkafirst."
+    second["speeches"][0]["text"][0] += " Wombatsecond."
+    source = tmp_path / "twice.jsonl"
+    source.write_text("".join(json.dumps(d) + "\n" for d in (first, second)), encoding="utf-8")
+    path = tmp_path / "db.sqlite"
+    with Database(path) as db:
+        summary = db.ingest([str(source)])
+        assert [o.status for o in summary.outcomes] == ["added", "replaced"]
+        assert db.count("Quokkafirst") == 0 and db.count("Wombatsecond") == 1
+        assert db.conn.execute("SELECT count(*) FROM speeches_fts_pending").fetchone()[0] == 0
+        assert db.check() == []
+        # and again, the speeches now indexed: replaced by a later batch
+        third["speeches"][0]["text"][0] += " Numbatthird."
+        source.write_text(json.dumps(third) + "\n", encoding="utf-8")
+        assert [o.status for o in db.ingest([str(source)]).outcomes] == ["replaced"]
+        assert db.count("Wombatsecond") == 0 and db.count("Numbatthird") == 1
+        assert db.check() == []
 
 
 def test_a_killed_ingest_is_completed_by_running_it_again(

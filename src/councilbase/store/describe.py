@@ -81,6 +81,7 @@ def datasette_metadata(database: str, title: str = "councilbase") -> dict[str, A
     it names ``database`` (its file name without ``.db``): the tables and columns
     described, and the speeches' search box wired to the full-text index."""
     from councilbase import __version__
+    from councilbase.store.schema import FTS_TABLES
 
     columns = column_descriptions()
     tables: dict[str, Any] = {}
@@ -103,8 +104,9 @@ def datasette_metadata(database: str, title: str = "councilbase") -> dict[str, A
     tables["resolution_paragraphs"].update(
         {"fts_table": "resolution_paragraphs_fts", "fts_pk": "id", "label_column": "label"}
     )
-    for hidden in ("speeches_fts", "resolution_paragraphs_fts"):
-        tables[hidden] = {"hidden": True}
+    for name in FTS_TABLES:  # the indexes, and the rows waiting for them (none once committed)
+        tables[name] = {"hidden": True}
+        tables[f"{name}_pending"] = {"hidden": True}
     return {
         "title": title,
         "description": f"UN Security Council and General Assembly meeting records, built by"

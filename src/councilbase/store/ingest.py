@@ -24,7 +24,7 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -36,6 +36,7 @@ from councilbase.errors import RecordError, safe_path
 from councilbase.model import Record
 from councilbase.parse import PARSER_VERSION
 from councilbase.pipeline import (
+    JsonlChunk,
     Parsed,
     Unit,
     jsonl_chunks,
@@ -46,8 +47,14 @@ from councilbase.pipeline import (
 from councilbase.store.driver import sqlite3
 from councilbase.store.outcomes import apply_index
 from councilbase.store.people import build_people
-from councilbase.store.records import FORMAT_PRIORITY, meeting_key, save_record
-from councilbase.store.schema import is_stale, now
+from councilbase.store.records import (
+    FORMAT_PRIORITY,
+    RecordRows,
+    meeting_key,
+    record_rows,
+    write_rows,
+)
+from councilbase.store.schema import index_pending, is_stale, now
 from councilbase.store.vetoes import link_veto_debates
 
 
@@ -149,8 +156,9 @@ class Batches:
             self.commit()
 
     def commit(self) -> None:
-        """Commit the batch and report its records."""
+        """Index the batch's speeches, commit the batch and report its records."""
         if self.conn.in_transaction:
+            index_pending(self.conn)
             self.conn.execute("COMMIT")
         self.outcomes.extend(self.pending)
         self.pending.clear()
@@ -169,21 +177,24 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     with conn:
         conn.execute("BEGIN IMMEDIATE")
         yield
+        index_pending(conn)
 
 
 def store(
     conn: sqlite3.Connection,
     unit: Unit,
-    record: Record,
+    record: Record | RecordRows,
     sha: str,
     size: int,
     batches: Batches | None = None,
 ) -> Outcome:
-    """Store one record from a unit, whole or not at all: in the current batch, else in a
-    transaction of its own; what happened to it."""
-    part = meeting_key(record) if unit.format == "jsonl" else unit.part
-    key = meeting_key(record)
-    fmt = record.source.format if record.source else unit.format
+    """Store one record (or its rows, :func:`~councilbase.store.records.record_rows`) from a
+    unit, whole or not at all: in the current batch, else in a transaction of its own; what
+    happened to it."""
+    rows = record if isinstance(record, RecordRows) else record_rows(record)
+    key = rows.key
+    part = key if unit.format == "jsonl" else unit.part
+    fmt = rows.source_format or unit.format
     with batches.record() if batches is not None else _transaction(conn):
         old_source = _source_row(conn, unit, part)
         held = conn.execute(
@@ -195,9 +206,11 @@ def store(
             unit.format,
             sha,
             size,
-            record.source.pages if record.source else None,
+            rows.source_pages,
             json.dumps([p.name for p in unit.files] if unit.format == "speeches" else []),
-            record.source.parser_version if record.source else PARSER_VERSION,
+            rows.source_parser_version
+            if rows.source_parser_version is not None
+            else PARSER_VERSION,
             now(),
         )
         if old_source is None:
@@ -233,7 +246,7 @@ def store(
                 "UPDATE sources SET status = 'superseded', note = ? WHERE id = ?",
                 (f"{key} is held from {unit.path} ({fmt})", held["source_id"]),
             )
-        apply_index(conn, [save_record(conn, record, int(source_id or 0))])
+        apply_index(conn, [write_rows(conn, rows, int(source_id or 0))])
     status = "added" if held is None else "replaced"
     return Outcome(unit.label, status, key)
 
@@ -398,13 +411,23 @@ JSONL_IN_WORKERS = 8_000_000
 """A JSONL file this large (bytes) has its lines parsed and checked in worker processes."""
 
 
+def jsonl_rows(label: str, chunk: JsonlChunk) -> list[RecordRows | RecordError]:
+    """What a worker does with some lines of a JSONL file: parse and check them
+    (:func:`~councilbase.pipeline.parse_jsonl_chunk`) and build each record's rows."""
+    return [
+        read if isinstance(read, RecordError) else record_rows(read)
+        for read in parse_jsonl_chunk(label, chunk)
+    ]
+
+
 def _jsonl_records(
     unit: Unit, workers: int, memory_limit: int
-) -> Generator[Record | RecordError, None, None]:
+) -> Generator[Record | RecordRows | RecordError, None, None]:
     """A JSONL file's records in order, as :func:`councilbase.pipeline.read_jsonl` gives
-    them, the lines parsed and checked (JSON, schema, the domain's rules) in ``workers``
-    processes, chunk by chunk, two chunks a worker in flight, while this process stores; in
-    this process for a small file, where no worker starts, or after a worker died."""
+    them, the lines parsed and checked (JSON, schema, the domain's rules) and the records'
+    rows built in ``workers`` processes, chunk by chunk, two chunks a worker in flight, while
+    this process writes; in this process for a small file, where no worker starts, or after
+    a worker died."""
     path = unit.files[0]
     label = safe_path(path)
     chunks = jsonl_chunks(path)
@@ -416,17 +439,17 @@ def _jsonl_records(
         return
     window: deque[tuple[Any, Any]] = deque()
 
-    def take() -> list[Record | RecordError]:
+    def take() -> Sequence[Record | RecordRows | RecordError]:
         chunk, future = window.popleft()
         try:
-            result: list[Record | RecordError] = future.result()
+            result: Sequence[Record | RecordRows | RecordError] = future.result()
         except BrokenProcessPool:  # a worker died (the memory limit): read it here
             result = parse_jsonl_chunk(label, chunk)
         return result
 
     try:
         for chunk in chunks:
-            window.append((chunk, executor.submit(parse_jsonl_chunk, label, chunk)))
+            window.append((chunk, executor.submit(jsonl_rows, label, chunk)))
             if len(window) >= 2 * max(1, workers):
                 yield from take()
         while window:
@@ -547,7 +570,7 @@ def _ingest(
                         whole = False
                         batches.done(Outcome(read.path, "failed", message=read.message))
                         continue
-                    keep.add(meeting_key(read))
+                    keep.add(read.key if isinstance(read, RecordRows) else meeting_key(read))
                     batches.done(_store_one(conn, unit, read, sha, size, batches))
             except OSError as exc:
                 whole = False
@@ -592,14 +615,20 @@ def _commit_what_is_done(batches: Batches, summary: IngestSummary) -> None:
 
 
 def _store_one(
-    conn: sqlite3.Connection, unit: Unit, record: Record, sha: str, size: int, batches: Batches
+    conn: sqlite3.Connection,
+    unit: Unit,
+    record: Record | RecordRows,
+    sha: str,
+    size: int,
+    batches: Batches,
 ) -> Outcome:
     """Store a record; one that the database refuses (a value it cannot hold) is reported
     and the run goes on. Errors of the database itself (full, locked) stop the run."""
     try:
         return store(conn, unit, record, sha, size, batches)
     except (sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError, OverflowError) as exc:
-        return Outcome(unit.label, "failed", meeting_key(record), f"could not be stored ({exc})")
+        key = record.key if isinstance(record, RecordRows) else meeting_key(record)
+        return Outcome(unit.label, "failed", key, f"could not be stored ({exc})")
 
 
 def _rebuild_derived(conn: sqlite3.Connection, summary: IngestSummary) -> None:

@@ -131,83 +131,68 @@ def delete_meeting(conn: sqlite3.Connection, meeting_id: int) -> None:
     conn.execute("DELETE FROM meetings WHERE id = ?", (meeting_id,))
 
 
-def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None) -> int:
-    """Insert a record's rows (the caller holds the transaction); the meeting's id.
+@dataclass
+class RecordRows:
+    """A record as the rows :func:`write_rows` inserts, built by :func:`record_rows` without
+    the database: in a worker process for a large JSONL file, so that the writing process
+    only writes (and receives tuples, several times cheaper to unpickle than the record)."""
 
-    A meeting with the same key is replaced.
-    """
+    key: str
+    source_format: str | None
+    source_pages: int | None
+    source_parser_version: str | None
+    meeting: tuple[Any, ...]  # the meetings row, its source_id (given when written) last
+    members: list[tuple[Any, ...]]
+    agenda: list[tuple[Any, ...]]
+    speeches: list[tuple[Any, ...]]  # each without its meeting_id
+    items: list[tuple[Any, ...]]  # each without its meeting_id
+    votes: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]  # (vote row, its casts)
+    statements: list[tuple[Any, ...]]
+    # (speech seq, the row's other values): the speech's id is known once it is written
+    positions: list[tuple[Any, ...]]
+    mentions: list[tuple[Any, ...]]
+    citations: list[tuple[Any, ...]]
+
+
+def record_rows(record: Record) -> RecordRows:
+    """The rows of a record, ready to write (see :func:`write_rows`)."""
     key = meeting_key(record)
-    old = conn.execute("SELECT id FROM meetings WHERE key = ?", (key,)).fetchone()
-    if old is not None:
-        delete_meeting(conn, old[0])
     src = record.source
     president = record.president
-    cur = conn.execute(
-        "INSERT INTO meetings (key, symbol, meeting_number, resumption, session, session_number,"
-        " year, date, date_source, time, place, president_name, president_country,"
-        " president_state, source_id, source_path, source_format, source_sha256, source_pages,"
-        " source_files, parser_version, warnings, layout, reading, body)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            key,
-            record.symbol,
-            record.meeting_number,
-            record.resumption,
-            record.session,
-            record.session_number,
-            record.year,
-            record.date,
-            "record" if record.date else None,
-            record.time,
-            record.place,
-            president.name if president else None,
-            president.country if president else None,
-            reference.resolve_state(president.country) if president else None,
-            source_id,
-            src.path if src else None,
-            src.format if src else None,
-            src.sha256 if src else None,
-            src.pages if src else None,
-            _dumps(src.files if src else []),
-            src.parser_version if src else None,
-            _dumps(record.warnings),
-            record.layout,
-            _dumps([asdict(r) for r in record.reading]),
-            record.body,
-        ),
+    meeting = (
+        key,
+        record.symbol,
+        record.meeting_number,
+        record.resumption,
+        record.session,
+        record.session_number,
+        record.year,
+        record.date,
+        "record" if record.date else None,
+        record.time,
+        record.place,
+        president.name if president else None,
+        president.country if president else None,
+        reference.resolve_state(president.country) if president else None,
+        src.path if src else None,
+        src.format if src else None,
+        src.sha256 if src else None,
+        src.pages if src else None,
+        _dumps(src.files if src else []),
+        src.parser_version if src else None,
+        _dumps(record.warnings),
+        record.layout,
+        _dumps([asdict(r) for r in record.reading]),
+        record.body,
     )
-    meeting_id = int(cur.lastrowid or 0)
-    conn.executemany(
-        "INSERT INTO members (meeting_id, position, country, state, representative, presiding)"
-        " VALUES (?,?,?,?,?,?)",
-        [
-            (
-                meeting_id,
-                i,
-                m.country,
-                reference.resolve_state(m.country),
-                m.representative,
-                int(m.presiding),
-            )
-            for i, m in enumerate(record.members)
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO agenda_items (meeting_id, number, title, sub_items, documents,"
-        " item_number, continued) VALUES (?,?,?,?,?,?,?)",
-        [
-            (
-                meeting_id,
-                n,
-                a.title,
-                _dumps(a.sub_items),
-                _dumps(a.documents),
-                a.number,
-                int(a.continued),
-            )
-            for n, a in enumerate(record.agenda, start=1)
-        ],
-    )
+    members = [
+        (i, m.country, reference.resolve_state(m.country), m.representative, int(m.presiding))
+        for i, m in enumerate(record.members)
+    ]
+    agenda = [
+        (n, a.title, _dumps(a.sub_items), _dumps(a.documents), a.number, int(a.continued))
+        for n, a in enumerate(record.agenda, start=1)
+    ]
     speeches: list[tuple[Any, ...]] = []
     items: list[tuple[Any, ...]] = []
     agenda_item: int | None = None
@@ -221,7 +206,6 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
             text = "\n".join(item.text)
             speeches.append(
                 (
-                    meeting_id,
                     seq,
                     position,
                     agenda_item,
@@ -243,92 +227,138 @@ def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None)
                     facets(record, state, item.role) + speech_facets(item),
                     item.explains,
                     item.explains_vote,
-                    _dumps([asdict(p) for p in item.positions]),
                     item.organisation,
-                    _dumps([asdict(m) for m in item.mentions]),
-                    _dumps([asdict(r) for r in item.references]),
                     text_sha(text),
                     item.function,
                 )
             )
-            items.append((meeting_id, position, "speech", seq, None, None, "{}"))
+            items.append((position, "speech", seq, None, None, "{}"))
         else:
             data = asdict(item)
             kind = data.pop("kind")
             text = data.pop("text")
             kind_type = data.pop("type", None)
-            items.append((meeting_id, position, kind, None, kind_type, text, _dumps(data)))
+            items.append((position, kind, None, kind_type, text, _dumps(data)))
+    votes = []
+    for number, vote in enumerate(record.votes):
+        tally = vote.announced or vote.counted
+        row = (
+            number,
+            vote.subject,
+            vote.document,
+            vote.method,
+            vote.outcome,
+            int(vote.unanimous),
+            int(vote.without_vote),
+            vote.resolution,
+            tally.in_favour if tally else None,
+            tally.against if tally else None,
+            tally.abstaining if tally else None,
+            _dumps(vote.vetoed_by),
+            vote.item,
+            _dumps(vote.warnings),
+            _dumps(asdict(vote)),
+            vote.decision,
+        )
+        votes.append((row, [(i, c.name, c.code, c.vote) for i, c in enumerate(vote.casts)]))
+    said = record.speeches
+    return RecordRows(
+        key=key,
+        source_format=src.format if src else None,
+        source_pages=src.pages if src else None,
+        source_parser_version=src.parser_version if src else None,
+        meeting=meeting,
+        members=members,
+        agenda=agenda,
+        speeches=speeches,
+        items=items,
+        votes=votes,
+        statements=[(s.symbol, s.item) for s in record.statements],
+        positions=[
+            (seq, n, p.position, p.target, p.document, p.paragraph, p.start, p.end, p.vote)
+            for seq, speech in enumerate(said)
+            for n, p in enumerate(speech.positions)
+        ],
+        mentions=[
+            (seq, m.kind, m.code, m.text, m.paragraph, m.start, m.end, n)
+            for seq, speech in enumerate(said)
+            for n, m in enumerate(speech.mentions)
+        ],
+        citations=[
+            (seq, r.kind, r.symbol, r.text, r.paragraph, r.start, r.end, n)
+            for seq, speech in enumerate(said)
+            for n, r in enumerate(speech.references)
+        ],
+    )
+
+
+def save_record(conn: sqlite3.Connection, record: Record, source_id: int | None) -> int:
+    """Insert a record's rows (the caller holds the transaction); the meeting's id.
+
+    A meeting with the same key is replaced.
+    """
+    return write_rows(conn, record_rows(record), source_id)
+
+
+def write_rows(conn: sqlite3.Connection, rows: RecordRows, source_id: int | None) -> int:
+    """Insert a record's rows (the caller holds the transaction), replacing a meeting with
+    the same key; the meeting's id."""
+    old = conn.execute("SELECT id FROM meetings WHERE key = ?", (rows.key,)).fetchone()
+    if old is not None:
+        delete_meeting(conn, old[0])
+    cur = conn.execute(
+        "INSERT INTO meetings (key, symbol, meeting_number, resumption, session, session_number,"
+        " year, date, date_source, time, place, president_name, president_country,"
+        " president_state, source_path, source_format, source_sha256, source_pages,"
+        " source_files, parser_version, warnings, layout, reading, body, source_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (*rows.meeting, source_id),
+    )
+    meeting_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO members (meeting_id, position, country, state, representative, presiding)"
+        " VALUES (?,?,?,?,?,?)",
+        [(meeting_id, *row) for row in rows.members],
+    )
+    conn.executemany(
+        "INSERT INTO agenda_items (meeting_id, number, title, sub_items, documents,"
+        " item_number, continued) VALUES (?,?,?,?,?,?,?)",
+        [(meeting_id, *row) for row in rows.agenda],
+    )
     conn.executemany(
         "INSERT INTO speeches (meeting_id, seq, position, agenda_item, speaker_line, speaker,"
         " title, name, affiliation, state, role, language, text, words, pages, language_changes,"
-        " source_file, repairs, topic, facets, explains, explains_vote, positions, organisation,"
-        " mentions, refs, text_sha, function)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        speeches,
+        " source_file, repairs, topic, facets, explains, explains_vote, organisation, text_sha,"
+        " function) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(meeting_id, *row) for row in rows.speeches],
     )
     conn.executemany(
         "INSERT INTO items (meeting_id, position, kind, speech_seq, type, text, data)"
         " VALUES (?,?,?,?,?,?,?)",
-        items,
+        [(meeting_id, *row) for row in rows.items],
     )
-    save_votes(conn, meeting_id, record)
+    write_votes(conn, meeting_id, rows)
     return meeting_id
 
 
-def save_votes(conn: sqlite3.Connection, meeting_id: int, record: Record) -> None:
-    """The record's votes with each member's vote, its presidential statements, and the
-    positions its speeches declare."""
-    for number, vote in enumerate(record.votes):
-        tally = vote.announced or vote.counted
+def write_votes(conn: sqlite3.Connection, meeting_id: int, rows: RecordRows) -> None:
+    """The record's votes with each member's vote, its presidential statements, and what its
+    speeches declare, mention and cite (written after the speeches: they point at them)."""
+    for row, casts in rows.votes:
         vote_id = conn.execute(
             "INSERT INTO votes (meeting_id, number, subject, document, method, outcome, unanimous,"
             " without_vote, resolution, in_favour, against, abstaining, vetoed_by, item, warnings,"
             " data, decision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                meeting_id,
-                number,
-                vote.subject,
-                vote.document,
-                vote.method,
-                vote.outcome,
-                int(vote.unanimous),
-                int(vote.without_vote),
-                vote.resolution,
-                tally.in_favour if tally else None,
-                tally.against if tally else None,
-                tally.abstaining if tally else None,
-                _dumps(vote.vetoed_by),
-                vote.item,
-                _dumps(vote.warnings),
-                _dumps(asdict(vote)),
-                vote.decision,
-            ),
+            (meeting_id, *row),
         ).lastrowid
         conn.executemany(
             "INSERT INTO vote_casts (vote_id, position, name, state, vote) VALUES (?,?,?,?,?)",
-            [(vote_id, i, c.name, c.code, c.vote) for i, c in enumerate(vote.casts)],
+            [(vote_id, *cast) for cast in casts],
         )
     conn.executemany(
         "INSERT OR IGNORE INTO statements (meeting_id, symbol, item) VALUES (?,?,?)",
-        [(meeting_id, s.symbol, s.item) for s in record.statements],
+        [(meeting_id, *row) for row in rows.statements],
     )
-    rows = []
-    for seq, speech in enumerate(record.speeches):
-        for number, p in enumerate(speech.positions):
-            rows.append(
-                (
-                    meeting_id,
-                    seq,
-                    number,
-                    p.position,
-                    p.target,
-                    p.document,
-                    p.paragraph,
-                    p.start,
-                    p.end,
-                    p.vote,
-                )
-            )
     # the speeches' ids, read once (a lookup a row made the mentions most of a record's time)
     ids = dict(
         conn.execute("SELECT seq, id FROM speeches WHERE meeting_id = ?", (meeting_id,)).fetchall()
@@ -336,29 +366,54 @@ def save_votes(conn: sqlite3.Connection, meeting_id: int, record: Record) -> Non
     conn.executemany(
         "INSERT INTO mentions (speech_id, kind, code, text, paragraph, start, end, number)"
         " VALUES (?,?,?,?,?,?,?,?)",
-        [
-            (ids[seq], m.kind, m.code, m.text, m.paragraph, m.start, m.end, number)
-            for seq, speech in enumerate(record.speeches)
-            for number, m in enumerate(speech.mentions)
-        ],
+        [(ids[row[0]], *row[1:]) for row in rows.mentions],
     )
     conn.executemany(
         "INSERT INTO citations (speech_id, kind, symbol, text, paragraph, start, end, number)"
         " VALUES (?,?,?,?,?,?,?,?)",
-        [
-            (ids[seq], r.kind, r.symbol, r.text, r.paragraph, r.start, r.end, number)
-            for seq, speech in enumerate(record.speeches)
-            for number, r in enumerate(speech.references)
-        ],
+        [(ids[row[0]], *row[1:]) for row in rows.citations],
     )
     conn.executemany(
         "INSERT INTO positions (speech_id, number, position, target, document, paragraph, start,"
         " end, vote) VALUES (?,?,?,?,?,?,?,?,?)",
-        [(ids[r[1]], *r[2:]) for r in rows],
+        [(ids[row[0]], *row[1:]) for row in rows.positions],
     )
 
 
-def _speech(row: sqlite3.Row) -> Speech:
+@dataclass
+class _Spans:
+    """What a meeting's speeches mention, cite and declare, by speech id, in order."""
+
+    mentions: dict[int, list[Mention]] = field(default_factory=dict)
+    references: dict[int, list[Reference]] = field(default_factory=dict)
+    positions: dict[int, list[Position]] = field(default_factory=dict)
+
+
+def _spans(conn: sqlite3.Connection, meeting: int) -> _Spans:
+    spans = _Spans()
+    speeches = "SELECT id FROM speeches WHERE meeting_id = ?"
+    for r in conn.execute(
+        "SELECT speech_id, kind, code, text, paragraph, start, end FROM mentions"
+        f" WHERE speech_id IN ({speeches}) ORDER BY speech_id, number",
+        (meeting,),
+    ):
+        spans.mentions.setdefault(r[0], []).append(Mention(*r[1:]))
+    for r in conn.execute(
+        "SELECT speech_id, kind, symbol, text, paragraph, start, end FROM citations"
+        f" WHERE speech_id IN ({speeches}) ORDER BY speech_id, number",
+        (meeting,),
+    ):
+        spans.references.setdefault(r[0], []).append(Reference(*r[1:]))
+    for r in conn.execute(
+        "SELECT speech_id, position, target, document, paragraph, start, end, vote FROM positions"
+        f" WHERE speech_id IN ({speeches}) ORDER BY speech_id, number",
+        (meeting,),
+    ):
+        spans.positions.setdefault(r[0], []).append(Position(*r[1:]))
+    return spans
+
+
+def _speech(row: sqlite3.Row, spans: _Spans) -> Speech:
     text = row["text"]
     return Speech(
         speaker_line=row["speaker_line"],
@@ -374,11 +429,11 @@ def _speech(row: sqlite3.Row) -> Speech:
         repairs=json.loads(row["repairs"]) if row["repairs"] is not None else None,
         explains=row["explains"],
         explains_vote=row["explains_vote"],
-        positions=[Position(**p) for p in json.loads(row["positions"])],
+        positions=spans.positions.get(row["id"], []),
         state=row["state"],
         organisation=row["organisation"],
-        mentions=[Mention(**m) for m in json.loads(row["mentions"])],
-        references=[Reference(**r) for r in json.loads(row["refs"])],
+        mentions=spans.mentions.get(row["id"], []),
+        references=spans.references.get(row["id"], []),
         function=row["function"],
     )
 
@@ -429,8 +484,9 @@ def load_record(conn: sqlite3.Connection, key: str, *, with_index: bool = False)
             f"SELECT * FROM agenda_items WHERE meeting_id = ?{own} ORDER BY number", (mid,)
         )
     ]
+    spans = _spans(conn, mid)
     speeches = {
-        r["seq"]: _speech(r)
+        r["seq"]: _speech(r, spans)
         for r in conn.execute("SELECT * FROM speeches WHERE meeting_id = ?", (mid,))
     }
     items: list[Item] = []

@@ -20,7 +20,7 @@ from typing import Any
 from councilbase.errors import QueryError, RecordError
 from councilbase.model import Resolution, resolution_from_json, resolution_to_json
 from councilbase.store.driver import sqlite3
-from councilbase.store.schema import now
+from councilbase.store.schema import index_pending, now
 from councilbase.store.search import Rows, fts_query, run_query
 
 RESOLUTION_SUFFIXES = {".txt", ".text", ".pdf"}
@@ -174,6 +174,7 @@ def import_resolutions(
                 summary.outcomes.append(
                     ResolutionOutcome(str(path), status, resolution.symbol, message)
                 )
+            index_pending(conn)
         batch.clear()
 
     done = len(files) - len(todo)
@@ -219,7 +220,9 @@ def save_resolution(conn: sqlite3.Connection, resolution: Resolution, size: int)
     symbol; ``(added | replaced | duplicate, id)``."""
     with conn:
         conn.execute("BEGIN IMMEDIATE")
-        return write_resolution(conn, resolution, size)
+        outcome = write_resolution(conn, resolution, size)
+        index_pending(conn)
+        return outcome
 
 
 def write_resolution(
