@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -91,10 +92,15 @@ def search_speaker(speech: Speech, record: Record) -> str:
     return " ".join(p for p in parts if p)
 
 
+@functools.lru_cache(maxsize=65536)
 def token(prefix: str, value: str) -> str:
     """An index token for a code or symbol: ``cite`` + ``S/RES/2401 (2018)`` ->
-    ``citeSxRESx2401xx2018x`` (letters and digits only, as the tokenizer keeps them)."""
-    return prefix + re.sub(r"[^0-9A-Za-z]", "x", value)
+    ``citeSxRESx2401xx2018x`` (letters and digits only, as the tokenizer keeps them); the
+    same few hundred codes come back for every speech, so they are kept once made."""
+    return prefix + _NOT_TOKEN.sub("x", value)
+
+
+_NOT_TOKEN = re.compile(r"[^0-9A-Za-z]")
 
 
 def speech_facets(speech: Speech) -> str:
