@@ -318,6 +318,32 @@ def test_one_shared_connection_per_server_process(web_db: Path) -> None:
         seen[0].execute("DELETE FROM meetings")  # read-only
 
 
+def test_a_search_counted_on_the_second_connection_answers_the_same(web_db: Path) -> None:
+    """The web app counts a search's matches in another thread, on a second connection,
+    while the first ranks them: the same page, total and pages as counting first, past the
+    end included, and an unreadable query refused the same way."""
+    from councilbase.store import search as q
+    from councilbase.web import pages
+    from councilbase.web.app import Connections
+
+    connections = Connections(web_db)
+    conn = connections.get()
+    for query, filters, page in (
+        ("Council", q.Filters(), 1),
+        ("Council", q.Filters(), 2),
+        ("humanitarian", q.Filters(state="RUS"), 1),
+        ("Council", q.Filters(), 500),  # past the end
+        ("zzzznothing", q.Filters(), 1),
+    ):
+        alone = pages.search_page(conn, query, filters, page)
+        together = pages.search_page(conn, query, filters, page, connections.count_soon)
+        assert together == alone
+    assert pages.search_page(conn, "Council", q.Filters(), 500)["past_end"]
+    for count_soon in (None, connections.count_soon):
+        with pytest.raises(q.QueryError):
+            pages.search_page(conn, '"unclosed', q.Filters(), 1, count_soon)
+
+
 def test_meeting_page_layout(client: TestClient) -> None:
     """The official record linked, a table of contents, the decisions first, vote lists by
     category, and the President's invitation only once (inside the speech)."""

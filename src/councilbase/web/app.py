@@ -155,7 +155,7 @@ def create_app(db_path: str | Path) -> FastAPI:
         q.check_filters(chosen)
         return chosen
 
-    def search_filters(
+    async def search_filters(  # async: pure Python, run in the loop without a thread's hop
         state: str | None = Query(None, max_length=100),
         person: str | None = Query(None, max_length=100),
         role: str | None = Query(None, max_length=30),
@@ -250,7 +250,9 @@ def create_app(db_path: str | Path) -> FastAPI:
                 "search.html",
                 {"query": "", "hits": [], "total": 0, "facets": {}, "filters": {}, "page": 1},
             )
-        data = pages.search_page(connections.get(), q_, chosen, page_number(page_))
+        data = pages.search_page(
+            connections.get(), q_, chosen, page_number(page_), connections.count_soon
+        )
         template = "search_results.html" if request.headers.get("HX-Request") else "search.html"
         return page(request, template, data)
 
@@ -264,25 +266,35 @@ def create_app(db_path: str | Path) -> FastAPI:
         template = "facets.html" if request.headers.get("HX-Request") else "facets_page.html"
         return page(request, template, data)
 
+    # the search's answers are plain JSON values already: sent as they are, without FastAPI's
+    # generic conversion of a returned dict (a millisecond of the JSON search's time)
     @app.get(
         "/api/search/facets",
         summary="How many matching speeches fall in each year, state, role, topic",
+        response_model=dict[str, Any],
     )
     def facets_api(
         q_: str = Query(..., alias="q", max_length=500),
         chosen: q.Filters = Depends(search_filters),
-    ) -> dict[str, Any]:
-        return {"query": q_, "facets": pages.facets(connections.get(), q_, chosen)}
+    ) -> JSONResponse:
+        return JSONResponse({"query": q_, "facets": pages.facets(connections.get(), q_, chosen)})
 
-    @app.get("/api/search", summary="Full-text search of the speeches, best first")
+    @app.get(
+        "/api/search",
+        summary="Full-text search of the speeches, best first",
+        response_model=dict[str, Any],
+    )
     def search_api(
         q_: str = Query(
             ..., alias="q", max_length=500, description='Words, "phrases", AND/OR/NOT, prefix*'
         ),
         chosen: q.Filters = Depends(search_filters),
         page_: int = Query(1, alias="page"),
-    ) -> dict[str, Any]:
-        return pages.search_page(connections.get(), q_, chosen, page_number(page_))
+    ) -> JSONResponse:
+        found = pages.search_page(
+            connections.get(), q_, chosen, page_number(page_), connections.count_soon
+        )
+        return JSONResponse(found)
 
     # --- people, states, resolutions, outcomes ------------------------------------------------
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from councilbase.store import search
 from councilbase.store.database import Database
 from councilbase.store.driver import sqlite3
 from councilbase.store.schema import DatabaseError
@@ -81,7 +83,8 @@ oldest goes first, so no sequence of requests grows the cache without bound."""
 
 class Connections:
     """The process's connection (read-only; an ingest writing to the same file never
-    blocks it, WAL) and its cache of expensive results."""
+    blocks it, WAL) and its cache of expensive results; and a second connection that counts
+    a search's matches while the first ranks them (:meth:`count_soon`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -92,6 +95,19 @@ class Connections:
         self._expensive = threading.Semaphore(1)
         self._db = Database(path, readonly=True)  # refuses a bad file at start-up
         self._shared = SerialConnection(self._db.conn, self._statements)
+        self._counting: SerialConnection | None = None
+        self._counters = ThreadPoolExecutor(max_workers=2, thread_name_prefix="count")
+
+    def count_soon(self, query: str, filters: search.Filters) -> Future[int]:
+        """A search's number of matches, counted in another thread on the second connection
+        (opened on first use), while the request's thread ranks them on the first."""
+        with self._lock:
+            if self._counting is None:
+                self._counting = SerialConnection(
+                    Database(self.path, readonly=True).conn, threading.Lock()
+                )
+            counting: Any = self._counting  # used as a connection: its statements run whole
+        return self._counters.submit(search.count, counting, query, filters)
 
     def get(self) -> Any:
         """The connection for a request, or :class:`DatabaseError` when the file is gone."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import asdict
 from typing import Any
 
@@ -284,19 +286,32 @@ def _speech(
 
 
 def search_page(
-    conn: sqlite3.Connection, query: str, filters: q.Filters, page: int
+    conn: sqlite3.Connection,
+    query: str,
+    filters: q.Filters,
+    page: int,
+    count_soon: Callable[[str, q.Filters], Future[int]] | None = None,
 ) -> dict[str, Any]:
     """One page of results with their snippets, the total and the pages (the counts by
     facet come apart, from :func:`facets`, so that a page of results never waits for them).
-    A page past the last says so, with the last page's number."""
+    A page past the last says so, with the last page's number.
+
+    ``count_soon`` counts the matches elsewhere (the web app: on a second connection, in
+    another thread) while this connection ranks them, so that the answer waits for the
+    longer of the two rather than both."""
     q.check_names(conn, filters)
-    total = q.count(conn, query, filters)
+    offset = (page - 1) * PAGE_SIZE
+    found: Sequence[q.SearchHit] = []
+    if count_soon is None:  # counted first: a page past the end is not searched
+        total = q.count(conn, query, filters)
+        if offset < total:
+            found = q.search(conn, query, filters, limit=PAGE_SIZE, offset=offset)
+    else:
+        counted = count_soon(query, filters)
+        found = q.search(conn, query, filters, limit=PAGE_SIZE, offset=offset)
+        total = counted.result()
     pages = max(1, -(-total // PAGE_SIZE))
-    hits = (
-        q.search(conn, query, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        if page <= pages
-        else []
-    )
+    hits = found if page <= pages else []
     past_end = None
     if total and page > pages:
         past_end = (
