@@ -8,6 +8,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from councilbase.cli import app
@@ -28,6 +30,101 @@ def test_every_pdf_record_validates_and_round_trips(pdf_dir: Path) -> None:
         validate(doc)
         again = record_to_json(record_from_json(json.loads(json.dumps(doc))))
         assert again == doc, pdf.name
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON value, as the keys and indexes that lead to it."""
+    out = [path]
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            out += _paths(sub, (*path, key))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            out += _paths(sub, (*path, index))
+    return out
+
+
+ODD_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    37,
+    1.5,
+    "",
+    "x",
+    "state",
+    "SYR",
+    [],
+    {},
+    ["x"],
+    {"a": 1},
+]
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_the_quick_schema_check_never_passes_a_record_the_schema_refuses(
+    r8700: Record, data: st.DataObject
+) -> None:
+    """``validate``'s quick check (built from the schema, for the valid records that are nearly
+    all of a JSONL file) may send a valid record on to the full validator, but must never pass
+    one the full validator refuses: records changed in one to three places (a value replaced by
+    an odd one, a key removed, a key added) are checked by both."""
+    from councilbase.validate import _quick_check, _schema_check
+
+    quick, full = _quick_check(), _schema_check()
+    assert quick is not None
+    doc = record_to_json(r8700)
+    doc["speeches"] = doc["speeches"][:6]  # a smaller record, the same kinds of values
+    doc["items"] = [i for i in doc["items"] if i["kind"] != "speech" or i["speech"] < 6]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(doc)[1:]))
+        parent = doc
+        for step in path[:-1]:
+            parent = parent[step]
+        action = data.draw(st.sampled_from(["replace", "remove", "add"]))
+        if action == "replace":
+            parent[path[-1]] = data.draw(st.sampled_from(ODD_VALUES))
+        elif action == "remove":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[data.draw(st.sampled_from(["extra", "kind", "code", "vote"]))] = data.draw(
+                st.sampled_from(ODD_VALUES)
+            )
+    if quick(doc):
+        full(doc)  # raises for a record the schema refuses
+
+
+def test_the_quick_schema_check_takes_real_records_and_refuses_broken_ones(
+    r8700: Record,
+) -> None:
+    from councilbase.validate import _quick_check
+
+    quick = _quick_check()
+    assert quick is not None
+    good = record_to_json(r8700)
+    assert quick(good)
+    speech = next(s for s in good["speeches"] if s["mentions"])
+    for where, value in (
+        ("paragraph", -1),
+        ("paragraph", True),
+        ("kind", "planet"),
+        ("code", None),
+        ("start", 1.0),
+    ):
+        broken = json.loads(json.dumps(good))
+        target = next(s for s in broken["speeches"] if s["mentions"])["mentions"][0]
+        target[where] = value
+        assert not quick(broken), (where, value)
+    broken = json.loads(json.dumps(good))
+    broken["items"][0]["kind"] = "song"
+    assert not quick(broken)
+    assert speech["mentions"]
 
 
 def test_speech_items_point_into_speeches(r8700: Record) -> None:

@@ -9,8 +9,11 @@ every later date filter and three exports).
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -78,9 +81,258 @@ def _schema_check() -> Any:
     return fastjsonschema.compile(schema)
 
 
+Check = Callable[[Any], bool]
+
+
+class _Unsupported(ValueError):
+    """The schema says something :func:`_compile` does not read: no quick check then."""
+
+
+_ANNOTATIONS = frozenset({"description", "title", "$id", "$schema", "$comment", "$defs"})
+_KEYWORDS = frozenset(
+    {"type", "enum", "const", "pattern", "minimum", "maximum", "required", "properties"}
+    | {"additionalProperties", "items", "oneOf", "$ref"}
+)
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),  # not bool, not 1.0: stricter than JSON Schema, so never wrongly valid
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "array": (list,),
+    "object": (dict,),
+}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_ANY: frozenset[type] = frozenset({str, int, float, bool, type(None), list, dict})
+
+
+def _compile(schema: dict[str, Any], root: dict[str, Any], refs: dict[str, Check]) -> Check:
+    """A predicate that holds only for values the schema accepts (never for one it refuses):
+    a quick yes for the records that are valid, which are nearly all of them; anything else
+    is left to the full validator and its messages. Built from the schema itself, reading
+    only the keywords it knows (another makes it refuse, :class:`_Unsupported`)."""
+    unknown = set(schema) - _ANNOTATIONS - _KEYWORDS
+    if unknown:
+        raise _Unsupported(f"keywords {sorted(unknown)}")
+    if "$ref" in schema:
+        return _reference(schema, root, refs)
+    if "oneOf" in schema:
+        return _one_of(schema, root, refs)
+    allowed = _allowed_types(schema)
+    scalar = _scalar_check(schema)
+    whole = _object_check(schema, root, refs) if dict in allowed else None
+    items = _compile(schema["items"], root, refs) if "items" in schema else None
+    if items is not None and list not in allowed:
+        raise _Unsupported("items on a value that is not an array")
+    # items of scalar types and nothing more (paragraphs): their types checked at once
+    plain = schema.get("items", {})
+    item_types = _allowed_types(plain) if set(plain) - _ANNOTATIONS == {"type"} else None
+    if item_types is not None and not item_types <= _SCALARS:
+        item_types = None
+
+    if allowed == {dict} and whole is not None and scalar is None:
+        return whole  # an object alone: its own check tells a non-object apart
+
+    def check(value: Any) -> bool:
+        kind = type(value)
+        if kind not in allowed:
+            return False
+        if kind is dict:
+            return whole is None or whole(value)
+        if kind is list:
+            if item_types is not None:
+                return set(map(type, value)) <= item_types
+            return items is None or all(map(items, value))
+        return scalar is None or scalar(value)
+
+    return check
+
+
+def _allowed_types(schema: dict[str, Any]) -> frozenset[type]:
+    if "type" in schema:
+        names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        return frozenset(t for name in names for t in _TYPES[name])
+    if "enum" in schema or "const" in schema:
+        values: list[Any] = schema.get("enum", [schema.get("const")])
+        return frozenset({type(v) for v in values})
+    return _ANY
+
+
+def _scalar_check(schema: dict[str, Any]) -> Check | None:
+    """enum, const, minimum, maximum, pattern: for a value of a scalar type."""
+    checks: list[Check] = []
+    if "enum" in schema or "const" in schema:
+        values = schema.get("enum", [schema.get("const")])
+        kinds = frozenset(type(v) for v in values)
+        if not kinds <= {str, int, type(None)}:  # by exact type: True is not 1 here
+            raise _Unsupported("an enum of other values than strings, integers and null")
+        allowed = frozenset(values)
+        checks.append(lambda v: type(v) in kinds and v in allowed)
+    if "minimum" in schema:
+        low = schema["minimum"]
+        checks.append(lambda v: type(v) not in (int, float) or v >= low)
+    if "maximum" in schema:
+        high = schema["maximum"]
+        checks.append(lambda v: type(v) not in (int, float) or v <= high)
+    if "pattern" in schema:
+        pattern = re.compile(schema["pattern"])
+        checks.append(lambda v: type(v) is not str or pattern.search(v) is not None)
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    return lambda v: all(c(v) for c in checks)
+
+
+def _object_check(schema: dict[str, Any], root: dict[str, Any], refs: dict[str, Check]) -> Check:
+    properties: dict[str, Any] = schema.get("properties", {})
+    required = frozenset(schema.get("required", []))
+    extra = schema.get("additionalProperties", True)
+    flat = _flat_object_check(properties, required, extra)
+    if flat is not None:
+        return flat
+    names = frozenset(properties)
+    checks = [(name, _compile(sub, root, refs)) for name, sub in properties.items()]
+    others = _compile(extra, root, refs) if isinstance(extra, dict) else None
+    closed = extra is False
+
+    def check(value: Any) -> bool:
+        if type(value) is not dict:
+            return False
+        keys = value.keys()
+        if not required <= keys or (closed and not keys <= names):
+            return False
+        for name, sub in checks:
+            if name in value and not sub(value[name]):
+                return False
+        if others is not None:
+            return all(others(v) for k, v in value.items() if k not in names)
+        return True
+
+    return check
+
+
+def _flat_object_check(
+    properties: dict[str, Any], required: frozenset[str], extra: Any
+) -> Check | None:
+    """An object of scalars, all of them required and no other (a mention, a reference):
+    the types of all its values compared at once, then the least of the values that have a
+    minimum, the values that have an enum, and what else a value must be. Most of a record's
+    objects are of this kind; None for any other."""
+    if extra is not False or required != frozenset(properties) or len(properties) < 2:
+        return None
+    names = tuple(properties)
+    kinds: list[frozenset[type]] = []
+    lows: dict[float, list[int]] = {}
+    enums: list[tuple[int, frozenset[Any]]] = []
+    others: list[tuple[int, Check]] = []
+    for index, name in enumerate(names):
+        sub = properties[name]
+        own = set(sub) - _ANNOTATIONS
+        if own - {"type", "enum", "const", "minimum", "maximum", "pattern"}:
+            return None
+        allowed = _allowed_types(sub)
+        if not allowed <= _SCALARS:
+            return None
+        kinds.append(allowed)
+        if own <= {"type", "minimum"} and "minimum" in own and allowed <= {int, float}:
+            lows.setdefault(sub["minimum"], []).append(index)
+        elif own <= {"type", "enum"} and "enum" in own and not allowed & {bool, float}:
+            enums.append((index, frozenset(sub["enum"])))  # exact: the type is checked first
+        elif (scalar := _scalar_check(sub)) is not None:
+            others.append((index, scalar))
+    combinations = frozenset(itertools.product(*kinds))
+    if len(combinations) > 256:
+        return None
+    keys = frozenset(names)
+    values = operator.itemgetter(*names)
+    least = [(operator.itemgetter(*group, group[0]), low) for low, group in lows.items()]
+
+    def check(value: Any) -> bool:
+        if type(value) is not dict or value.keys() != keys:
+            return False
+        got = values(value)
+        if tuple(map(type, got)) not in combinations:
+            return False
+        for pick, low in least:
+            if min(pick(got)) < low:
+                return False
+        for index, allowed in enums:
+            if got[index] not in allowed:
+                return False
+        return all(sub(got[index]) for index, sub in others)
+
+    return check
+
+
+def _reference(schema: dict[str, Any], root: dict[str, Any], refs: dict[str, Check]) -> Check:
+    if set(schema) - _ANNOTATIONS != {"$ref"} or not schema["$ref"].startswith("#/$defs/"):
+        raise _Unsupported(f"the reference {schema['$ref']!r}")
+    name = schema["$ref"].removeprefix("#/$defs/")
+    if name not in refs:
+        refs[name] = _never  # a definition that refers to itself is not read
+        refs[name] = _compile(root["$defs"][name], root, refs)
+    if refs[name] is _never:
+        raise _Unsupported(f"the recursive definition {name!r}")
+    return refs[name]
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _one_of(schema: dict[str, Any], root: dict[str, Any], refs: dict[str, Check]) -> Check:
+    """oneOf whose branches are told apart by a required property of a constant value
+    (``kind``): a value matches the branch its ``kind`` names, and no other can."""
+    if set(schema) - _ANNOTATIONS != {"oneOf"}:
+        raise _Unsupported("oneOf beside other keywords")
+    branches: dict[str, Check] = {}
+    field_names: set[str] = set()
+    for branch in schema["oneOf"]:
+        resolved = branch
+        while "$ref" in resolved:
+            resolved = root["$defs"][resolved["$ref"].removeprefix("#/$defs/")]
+        tags = [
+            (name, sub["const"])
+            for name, sub in resolved.get("properties", {}).items()
+            if "const" in sub and name in resolved.get("required", [])
+        ]
+        if len(tags) != 1 or not isinstance(tags[0][1], str) or tags[0][1] in branches:
+            raise _Unsupported("a oneOf without one constant property telling it apart")
+        field_names.add(tags[0][0])
+        branches[tags[0][1]] = _compile(branch, root, refs)
+    if len(field_names) != 1:
+        raise _Unsupported("a oneOf told apart by different properties")
+    (tag,) = field_names
+
+    def check(value: Any) -> bool:
+        if type(value) is not dict:
+            return False
+        name = value.get(tag)
+        branch = branches.get(name) if type(name) is str else None
+        return branch is not None and branch(value)
+
+    return check
+
+
+@lru_cache(maxsize=1)
+def _quick_check() -> Check | None:
+    """The schema's quick check (:func:`_compile`), or None where it cannot be built."""
+    from councilbase.model import record_schema
+
+    schema = record_schema()
+    try:
+        return _compile(schema, schema, {})
+    except _Unsupported:
+        return None
+
+
 def _schema_problems(document: dict[str, Any]) -> list[str]:
     import fastjsonschema
 
+    quick = _quick_check()
+    if quick is not None and quick(document):
+        return []
     try:
         _schema_check()(document)
     except fastjsonschema.JsonSchemaValueException as exc:
