@@ -19,7 +19,13 @@ from councilbase.sample import SYNTHETIC_RECORD, write_synthetic
 from councilbase.store.database import Database
 from councilbase.store.driver import sqlite3
 from councilbase.store.schema import APPLICATION_ID, DatabaseError, latest_version
-from councilbase.testing.faults import STALE_PEOPLE, ingest_process, snapshot
+from councilbase.testing.faults import (
+    STALE_PEOPLE,
+    descendants,
+    ingest_process,
+    running,
+    snapshot,
+)
 
 runner = CliRunner()
 
@@ -272,8 +278,15 @@ def test_a_killed_ingest_is_completed_by_running_it_again(
             if meetings >= kill_at:
                 break
             time.sleep(0.005)
+        pool = descendants(process.pid)  # the parsing pool: its forkserver and worker
         process.send_signal(signal.SIGKILL)
         process.wait()
+        left = running(pool)
+        deadline = time.monotonic() + 10
+        while left and time.monotonic() < deadline:  # the workers see the ingest gone
+            time.sleep(0.1)
+            left = running(pool)
+        assert pool and not left, f"trial {trial}: {len(left)} of the ingest's processes left"
         with Database(path) as db:
             # what a kill may leave: people built before the last records, which check says
             assert [p for p in db.check() if not p.startswith(STALE_PEOPLE)] == []

@@ -273,21 +273,53 @@ a file built to exhaust memory (millions of glyphs on a page, a compression bomb
 its worker, and is reported, instead of taking the machine."""
 
 
-def _limit_memory(megabytes: int) -> None:
-    """Pool initializer: cap this worker's address space."""
+def _start_worker(megabytes: int, parent: int) -> None:
+    """Pool initializer: cap this worker's address space, and end it when the process that
+    started the pool is gone (see :func:`_watch`)."""
     if megabytes > 0:
         import resource
 
         size = megabytes << 20
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    threading.Thread(target=_watch, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch(parent: int, every: float = 0.5) -> None:
+    """End this worker once the ingest that started it is gone (killed: SIGKILL leaves no
+    time to stop the pool). A worker's own parent is the forkserver, which outlives the
+    ingest while any worker does, and a worker waiting for work never sees the ingest go
+    (its queue's pipes are held open by the other workers): without this, each killed
+    ingest left its forkserver and workers behind for good, holding its output open."""
+    while _alive(parent):
+        time.sleep(every)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs: not gone, and not a zombie waiting for its parent to read
+    its status (a caller reading the ingest's output to its end before waiting for it
+    would otherwise wait on the workers, and they on it)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):  # no /proc here: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # the number now belongs to another user's process
+            return False
+        return True
 
 
 def _pool(workers: int, memory_limit: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=get_context("forkserver"),
-        initializer=_limit_memory,
-        initargs=(memory_limit,),
+        initializer=_start_worker,
+        initargs=(memory_limit, os.getpid()),
     )
 
 

@@ -35,6 +35,37 @@ def ingest_process(db_path: Path, inputs: Sequence[str]) -> subprocess.Popen[byt
     )
 
 
+def descendants(pid: int) -> set[int]:
+    """The processes a process started, and theirs (Linux: read from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_bytes()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(b")", 1)[1].split()[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def running(pids: set[int]) -> set[int]:
+    """Those of the processes that still run (zombies are not running)."""
+    out = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in (b"Z", b"X"):
+            out.add(pid)
+    return out
+
+
 def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the data tables without row ids or times: what two runs must share."""
     conn = sqlite3.connect(db_path)
