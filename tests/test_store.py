@@ -300,6 +300,33 @@ def test_a_killed_ingest_is_completed_by_running_it_again(
         assert snapshot(path) == expected, f"trial {trial} killed after {held} meetings"
 
 
+@pytest.mark.parametrize("proc", [True, False], ids=["proc", "no-proc"])
+def test_a_worker_tells_whether_its_ingest_still_runs(
+    proc: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an ingest's workers watch (``ingest._alive``): this process runs; a child that
+    ended does not, nor (where /proc tells) one that ended and was not yet waited for. Without
+    /proc (macOS) the kernel is asked instead."""
+    import os
+    import subprocess
+    import sys
+
+    from councilbase.store import ingest
+
+    if not proc:
+        real_isdir = os.path.isdir
+        monkeypatch.setattr(os.path, "isdir", lambda p: p != "/proc/self" and real_isdir(p))
+    assert ingest._alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert ingest._alive(child.pid) is (not proc)  # a zombie: only /proc tells it has ended
+    child.wait()
+    assert not ingest._alive(child.pid)
+
+
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     Database(path).close()

@@ -299,19 +299,17 @@ def _alive(pid: int) -> bool:
     """Whether a process runs: not gone, and not a zombie waiting for its parent to read
     its status (a caller reading the ingest's output to its end before waiting for it
     would otherwise wait on the workers, and they on it)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
-    except FileNotFoundError:
-        return False
-    except (OSError, IndexError):  # no /proc here: ask the kernel
+    if os.path.isdir("/proc/self"):
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                return handle.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+        except (OSError, IndexError):
             return False
-        except PermissionError:  # the number now belongs to another user's process
-            return False
-        return True
+    try:  # no /proc here (macOS): ask the kernel, which counts a zombie as alive
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # gone, or the number reused by another user
+        return False
+    return True
 
 
 def _pool(workers: int, memory_limit: int) -> ProcessPoolExecutor:
