@@ -395,27 +395,25 @@ class _Spans:
     positions: dict[int, list[Position]] = field(default_factory=dict)
 
 
+_SPAN_TABLES: tuple[tuple[str, str, str, Any], ...] = (
+    ("mentions", "mentions", "kind, code, text, paragraph, start, end", Mention),
+    ("references", "citations", "kind, symbol, text, paragraph, start, end", Reference),
+    ("positions", "positions", "position, target, document, paragraph, start, end, vote", Position),
+)
+"""What a speech mentions, cites and declares: its field, its table, the table's columns in
+the dataclass's order, the dataclass."""
+
+
 def _spans(conn: sqlite3.Connection, meeting: int) -> _Spans:
     spans = _Spans()
-    speeches = "SELECT id FROM speeches WHERE meeting_id = ?"
-    for r in conn.execute(
-        "SELECT speech_id, kind, code, text, paragraph, start, end FROM mentions"
-        f" WHERE speech_id IN ({speeches}) ORDER BY speech_id, number",
-        (meeting,),
-    ):
-        spans.mentions.setdefault(r[0], []).append(Mention(*r[1:]))
-    for r in conn.execute(
-        "SELECT speech_id, kind, symbol, text, paragraph, start, end FROM citations"
-        f" WHERE speech_id IN ({speeches}) ORDER BY speech_id, number",
-        (meeting,),
-    ):
-        spans.references.setdefault(r[0], []).append(Reference(*r[1:]))
-    for r in conn.execute(
-        "SELECT speech_id, position, target, document, paragraph, start, end, vote FROM positions"
-        f" WHERE speech_id IN ({speeches}) ORDER BY speech_id, number",
-        (meeting,),
-    ):
-        spans.positions.setdefault(r[0], []).append(Position(*r[1:]))
+    for field_name, table, columns, make in _SPAN_TABLES:
+        found: dict[int, list[Any]] = getattr(spans, field_name)
+        for r in conn.execute(
+            f"SELECT speech_id, {columns} FROM {table} WHERE speech_id IN"
+            " (SELECT id FROM speeches WHERE meeting_id = ?) ORDER BY speech_id, number",
+            (meeting,),
+        ):
+            found.setdefault(r[0], []).append(make(*r[1:]))
     return spans
 
 

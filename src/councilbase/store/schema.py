@@ -228,17 +228,23 @@ def index_pending(conn: sqlite3.Connection) -> int:
     transaction; how many. Every writer of speeches or resolution paragraphs calls it before
     it commits, so that no committed row is missing from the index."""
     done = 0
-    for name, spec in FTS_TABLES.items():
-        if conn.execute(f"SELECT 1 FROM {name}_pending LIMIT 1").fetchone() is None:
-            continue
-        cols = ", ".join(spec["columns"])
-        picked = ", ".join(f"t.{c}" for c in spec["columns"])
+    for name in with_pending(conn):
+        table, cols, _, _ = _fts_names(name)
         done += conn.execute(
-            f"INSERT INTO {name} (rowid, {cols}) SELECT t.id, {picked}"
-            f" FROM {name}_pending p JOIN {spec['content']} t ON t.id = p.id"
+            f"INSERT INTO {name} (rowid, {cols}) SELECT id, {cols} FROM {table}"
+            f" WHERE id IN (SELECT id FROM {name}_pending)"
         ).rowcount
         conn.execute(f"DELETE FROM {name}_pending")
     return done
+
+
+def with_pending(conn: sqlite3.Connection) -> list[str]:
+    """The declared full-text indexes that have rows waiting (see :func:`index_pending`)."""
+    return [
+        name
+        for name in FTS_TABLES
+        if conn.execute(f"SELECT 1 FROM {name}_pending LIMIT 1").fetchone() is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -766,10 +772,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
             conn.execute("PRAGMA wal_autocheckpoint = 16384")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a batch's pages stay in memory
             migrate(conn, str(path))
-            if any(
-                conn.execute(f"SELECT 1 FROM {name}_pending LIMIT 1").fetchone()
-                for name in FTS_TABLES
-            ):  # rows a writer outside councilbase left unindexed
+            if with_pending(conn):  # rows a writer outside councilbase left unindexed
                 with conn:
                     conn.execute("BEGIN IMMEDIATE")
                     index_pending(conn)

@@ -35,16 +35,28 @@ def ingest_process(db_path: Path, inputs: Sequence[str]) -> subprocess.Popen[byt
     )
 
 
-def descendants(pid: int) -> set[int]:
-    """The processes a process started, and theirs (Linux: read from /proc)."""
-    parents: dict[int, int] = {}
+def _stat(pid: int | str) -> list[bytes] | None:
+    """The fields of /proc/PID/stat after the command's name (state, parent, ...), or None
+    for a process that is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _stats() -> dict[int, list[bytes]]:
+    """Every process's /proc/PID/stat fields."""
+    out = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_bytes()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(b")", 1)[1].split()[1])
+        if entry.name.isdigit() and (fields := _stat(entry.name)) is not None:
+            out[int(entry.name)] = fields
+    return out
+
+
+def descendants(pid: int, stats: dict[int, list[bytes]] | None = None) -> set[int]:
+    """The processes a process started, and theirs (Linux: read from /proc)."""
+    parents = {child: int(fields[1]) for child, fields in (stats or _stats()).items()}
     found: set[int] = set()
     frontier = {pid}
     while frontier:
@@ -55,15 +67,9 @@ def descendants(pid: int) -> set[int]:
 
 def running(pids: set[int]) -> set[int]:
     """Those of the processes that still run (zombies are not running)."""
-    out = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state not in (b"Z", b"X"):
-            out.add(pid)
-    return out
+    return {
+        pid for pid in pids if (fields := _stat(pid)) is not None and fields[0] not in (b"Z", b"X")
+    }
 
 
 def snapshot(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -251,25 +257,11 @@ def tree_rss(root: int) -> int:
     """Resident memory, in bytes, of a process and all its descendants (from /proc)."""
     import os
 
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-            parents[int(entry)] = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * page
-        except (OSError, IndexError, ValueError):
-            continue
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(child for child, parent in parents.items() if parent == pid)
-    return total
+    stats = _stats()
+    return sum(
+        int(stats[pid][21]) * page for pid in {root} | descendants(root, stats) if pid in stats
+    )
 
 
 def peak_memory(command: Sequence[str], interval: float = 0.02) -> tuple[int, int]:
